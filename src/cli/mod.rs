@@ -1,0 +1,244 @@
+//! The `cac` command line: argument parsing, start-up, and the commands.
+//!
+//! Start-up is the same for every command that codes: find and load the code set (`--data-dir`), load the ONNX
+//! Runtime, build the engine once. Commands then only read and write; the engine does the work.
+pub mod batch;
+pub mod data;
+mod print;
+
+use std::io::{Read, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+use crate::catalog::Catalog;
+use crate::classify::onnx::OnnxRuntime;
+use crate::engine::{DEFAULT_MAX_NOTE_BYTES, Engine};
+use crate::note::{Note, Setting};
+
+#[derive(Debug, Parser)]
+#[command(name = "cac", version, about = "Computer-assisted coding: ICD-10-CM suggestions with evidence")]
+struct Cli {
+    /// Folder holding the code sets (icd10cm/<YYYY-MM>/...tabular.xml), a release folder, or a tabular XML file.
+    #[arg(long, global = true, env = "CAC_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// Largest note accepted, in bytes.
+    #[arg(long, global = true, env = "CAC_MAX_NOTE_BYTES", default_value_t = DEFAULT_MAX_NOTE_BYTES)]
+    max_note_bytes: usize,
+    /// Log level (error, warn, info, debug, trace); logs go to stderr and never contain note text.
+    #[arg(long, global = true, env = "CAC_LOG_LEVEL")]
+    log_level: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the gRPC API (cac.v1.Coding, health, reflection).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "CAC_ADDR", default_value = "127.0.0.1:50051")]
+        addr: SocketAddr,
+    },
+    /// Code one note from a file (or - for stdin) and print the suggestions.
+    Code {
+        /// The note file, or - for standard input.
+        file: PathBuf,
+        /// Print the JSON-lines contract instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Encounter setting: outpatient, inpatient or emergency.
+        #[arg(long, default_value = "outpatient")]
+        setting: Setting,
+        /// Note id to report (default: the file name).
+        #[arg(long)]
+        id: Option<String>,
+    },
+    /// Code a JSON-lines file: one output line per input line, in order.
+    Batch {
+        /// Input JSON lines, or - for stdin.
+        input: PathBuf,
+        /// Output JSON lines, or - for stdout.
+        #[arg(short, long, default_value = "-")]
+        output: PathBuf,
+    },
+    /// Show one code: description, billable flag, parent, children and the notes in force.
+    Lookup {
+        code: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rank codes for a free-text query.
+    Search {
+        #[arg(required = true)]
+        text: Vec<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Only billable codes.
+        #[arg(long)]
+        billable: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let default_level = if matches!(cli.command, Command::Serve { .. }) { "info" } else { "warn" };
+    init_logging(cli.log_level.as_deref().unwrap_or(default_level));
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("cac: {e:#}");
+            ExitCode::from(batch::FATAL_EXIT)
+        }
+    }
+}
+
+fn init_logging(level: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(level)
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new("info"))
+        .unwrap_or_default();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(false)
+        .try_init();
+}
+
+/// Loads the code set and the ONNX Runtime and builds the engine. The runtime is returned so that it lives as
+/// long as the process.
+fn start(cli: &Cli) -> Result<(Arc<Engine>, OnnxRuntime)> {
+    let started = Instant::now();
+    let runtime = OnnxRuntime::load(&data::find_onnxruntime()?)?;
+    let codes = data::load_codeset(&cli.data_dir)?;
+    let engine = Engine::builder(codes).max_note_bytes(cli.max_note_bytes).build()?;
+    tracing::info!(
+        terms = engine.lexicon().term_count(),
+        scorer = engine.scorer_name(),
+        onnxruntime = runtime.library(),
+        ms = started.elapsed().as_millis() as u64,
+        "engine ready"
+    );
+    Ok((Arc::new(engine), runtime))
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match &cli.command {
+        Command::Serve { addr } => {
+            let (engine, _runtime) = start(&cli)?;
+            serve(engine, *addr)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Code { file, json, setting, id } => {
+            let (engine, _runtime) = start(&cli)?;
+            let text = read_note(file)?;
+            let id = id.clone().unwrap_or_else(|| default_id(file));
+            let note = Note { id, text, setting: *setting };
+            let coded = engine.code(&note)?;
+            let mut out = std::io::stdout().lock();
+            if *json {
+                writeln!(out, "{}", crate::jsonl::coded_line(&coded))?;
+            } else {
+                print::coded(&mut out, &coded)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Batch { input, output } => {
+            let (engine, _runtime) = start(&cli)?;
+            batch::run(&engine, input, output)
+        }
+        Command::Lookup { code, json } => {
+            let catalog = Catalog::new(data::load_codeset(&cli.data_dir)?)?;
+            let details = catalog.lookup(code)?;
+            let mut out = std::io::stdout().lock();
+            if *json {
+                writeln!(out, "{}", serde_json::to_string(&details)?)?;
+            } else {
+                print::details(&mut out, &details)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search { text, limit, billable, json } => {
+            let catalog = Catalog::new(data::load_codeset(&cli.data_dir)?)?;
+            let query = text.join(" ");
+            let hits = catalog.search(&query, *limit, *billable)?;
+            let mut out = std::io::stdout().lock();
+            if *json {
+                for h in &hits {
+                    writeln!(out, "{}", serde_json::to_string(h)?)?;
+                }
+            } else {
+                print::hits(&mut out, catalog.codeset().version(), &hits)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn default_id(file: &Path) -> String {
+    if file == Path::new("-") {
+        "stdin".to_string()
+    } else {
+        file.file_stem().and_then(|s| s.to_str()).unwrap_or("note").to_string()
+    }
+}
+
+/// Reads a note file (or stdin) that must be UTF-8; the error names the first invalid byte's offset.
+fn read_note(file: &Path) -> Result<String> {
+    let mut bytes = Vec::new();
+    if file == Path::new("-") {
+        std::io::stdin().lock().read_to_end(&mut bytes).context("cannot read standard input")?;
+    } else {
+        bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => bail!(
+            "{} is not valid UTF-8: invalid byte at offset {}",
+            if file == Path::new("-") { "standard input".to_string() } else { file.display().to_string() },
+            e.utf8_error().valid_up_to()
+        ),
+    }
+}
+
+fn serve(engine: Arc<Engine>, addr: SocketAddr) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start tokio")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+        let local = listener.local_addr()?;
+        tracing::info!(addr = %local, codeset = engine.codeset().version(), "cac gRPC service listening on {local}");
+        crate::grpc::serve(engine, listener, shutdown_signal()).await?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+/// Completes on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = interrupt.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = interrupt => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+    tracing::info!("shutting down: finishing in-flight requests");
+}

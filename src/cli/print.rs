@@ -1,0 +1,123 @@
+//! Human-readable output of the CLI: what a coder reads in a terminal.
+use std::io::{self, Write};
+
+use crate::catalog::{CodeDetails, SearchResult};
+use crate::suggestion::CodedNote;
+
+const DESCRIPTION_WIDTH: usize = 60;
+
+fn clip(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// One line per evidence span: `[begin..end] "text"`, newlines shown as spaces.
+fn evidence_text(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub fn coded(out: &mut impl Write, c: &CodedNote) -> io::Result<()> {
+    writeln!(out, "{} · note {} · {} code(s)", c.codeset, c.id, c.codes.len())?;
+    if c.codes.is_empty() {
+        writeln!(out, "  no codes suggested")?;
+    } else {
+        writeln!(out, "{:<9} {:>5}  {:<DESCRIPTION_WIDTH$}  EVIDENCE", "CODE", "SCORE", "DESCRIPTION")?;
+    }
+    for s in &c.codes {
+        let first = s.evidence.first().map(|e| format!("[{}..{}] \"{}\"", e.begin, e.end, evidence_text(&e.text)));
+        writeln!(
+            out,
+            "{:<9} {:>5.2}  {:<DESCRIPTION_WIDTH$}  {}",
+            s.code,
+            s.score,
+            clip(&s.description, DESCRIPTION_WIDTH),
+            first.unwrap_or_default()
+        )?;
+        for e in s.evidence.iter().skip(1) {
+            writeln!(
+                out,
+                "{:<9} {:>5}  {:<DESCRIPTION_WIDTH$}  [{}..{}] \"{}\"",
+                "",
+                "",
+                "",
+                e.begin,
+                e.end,
+                evidence_text(&e.text)
+            )?;
+        }
+    }
+    if !c.excluded.is_empty() {
+        writeln!(out, "\nNot suggested:")?;
+        for x in &c.excluded {
+            writeln!(
+                out,
+                "  {:<9} {}  ({})",
+                x.suggestion.code,
+                clip(&x.suggestion.description, DESCRIPTION_WIDTH),
+                x.reason
+            )?;
+        }
+    }
+    Ok(())
+}
+
+pub fn details(out: &mut impl Write, d: &CodeDetails) -> io::Result<()> {
+    writeln!(out, "{}  {}", d.code, d.description)?;
+    writeln!(out, "  code set:  {}", d.codeset)?;
+    writeln!(
+        out,
+        "  billable:  {}",
+        if d.billable { "yes" } else { "no (not valid on a claim; pick a code below it)" }
+    )?;
+    if let Some(p) = &d.parent {
+        writeln!(out, "  parent:    {p}")?;
+    }
+    if !d.children.is_empty() {
+        let shown: Vec<&str> = d.children.iter().take(12).map(String::as_str).collect();
+        let more = d.children.len().saturating_sub(shown.len());
+        writeln!(
+            out,
+            "  children:  {}{}",
+            shown.join(", "),
+            if more > 0 { format!(" (+{more} more)") } else { String::new() }
+        )?;
+    }
+    writeln!(out, "  chapter:   {} {}", d.chapter, d.chapter_title)?;
+    writeln!(out, "  block:     {} {}", d.block, d.block_title)?;
+    if !d.seven_characters.is_empty() {
+        writeln!(out, "  7th character:")?;
+        for (c, meaning) in &d.seven_characters {
+            writeln!(out, "    {c}  {meaning}")?;
+        }
+    }
+    let mut last_heading = "";
+    for n in &d.notes {
+        let heading = n.kind.heading();
+        if heading != last_heading {
+            writeln!(out, "  {heading}:")?;
+            last_heading = heading;
+        }
+        writeln!(out, "    {}  [{}]", n.text, n.source)?;
+    }
+    Ok(())
+}
+
+pub fn hits(out: &mut impl Write, codeset: &str, hits: &[SearchResult]) -> io::Result<()> {
+    writeln!(out, "{codeset} · {} result(s)", hits.len())?;
+    for h in hits {
+        writeln!(
+            out,
+            "{:<9} {:>5.2}  {}{}",
+            h.code,
+            h.score,
+            h.description,
+            if h.billable { "" } else { "  (not billable)" }
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,146 @@
+//! The engine: every stage, built once, run in order for each note.
+//!
+//! ```text
+//! Note ──validate──▶ text::Analyzer ──▶ lexicon::Lexicon ──▶ coding::candidates ──▶ classify::Scorer ──▶ coding::suggestions
+//!                    tokens+offsets      mentions              one per code          one score each        ranked, billable
+//! ```
+//!
+//! Everything expensive (the code set, the analyzer, the lexicon automaton, the scorer) is built by
+//! [`EngineBuilder`] at start-up and is immutable afterwards, so one `Arc<Engine>` serves every request on every
+//! thread without locks. Lookups and searches go through the engine's [`Catalog`] over the same code set.
+use std::sync::Arc;
+
+use crate::catalog::Catalog;
+use crate::classify::{RuleScorer, Scorer};
+use crate::codeset::CodeSet;
+use crate::coding;
+use crate::error::{BuildError, Error, Result};
+use crate::lexicon::Lexicon;
+use crate::note::Note;
+use crate::suggestion::CodedNote;
+use crate::text::Analyzer;
+
+/// Default limit on the size of one note: 1 MiB, far above any real note, far below what would hurt the service.
+pub const DEFAULT_MAX_NOTE_BYTES: usize = 1 << 20;
+
+/// Builds an [`Engine`].
+pub struct EngineBuilder {
+    codes: Arc<CodeSet>,
+    scorer: Option<Box<dyn Scorer>>,
+    max_note_bytes: usize,
+}
+
+impl EngineBuilder {
+    pub fn new(codes: Arc<CodeSet>) -> EngineBuilder {
+        EngineBuilder { codes, scorer: None, max_note_bytes: DEFAULT_MAX_NOTE_BYTES }
+    }
+
+    /// The scorer to use; [`RuleScorer`] when not set.
+    pub fn scorer(mut self, scorer: Box<dyn Scorer>) -> EngineBuilder {
+        self.scorer = Some(scorer);
+        self
+    }
+
+    /// Notes longer than this many bytes are refused.
+    pub fn max_note_bytes(mut self, limit: usize) -> EngineBuilder {
+        self.max_note_bytes = limit;
+        self
+    }
+
+    pub fn build(self) -> Result<Engine, BuildError> {
+        if self.codes.billable_count() == 0 {
+            return Err(BuildError::CodeSet("the code set has no billable codes".into()));
+        }
+        let analyzer = Analyzer::new()?;
+        let lexicon = Lexicon::from_codeset(&self.codes, &analyzer)?;
+        Ok(Engine {
+            catalog: Catalog::new(Arc::clone(&self.codes))?,
+            codes: self.codes,
+            analyzer,
+            lexicon,
+            scorer: self.scorer.unwrap_or_else(|| Box::new(RuleScorer)),
+            max_note_bytes: self.max_note_bytes,
+        })
+    }
+}
+
+/// The coding engine. Cheap to share (`Arc<Engine>`), safe to call from any number of threads.
+pub struct Engine {
+    codes: Arc<CodeSet>,
+    analyzer: Analyzer,
+    lexicon: Lexicon,
+    scorer: Box<dyn Scorer>,
+    catalog: Catalog,
+    max_note_bytes: usize,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("codeset", &self.codes.version())
+            .field("lexicon", &self.lexicon)
+            .field("scorer", &self.scorer.name())
+            .finish()
+    }
+}
+
+impl Engine {
+    pub fn builder(codes: Arc<CodeSet>) -> EngineBuilder {
+        EngineBuilder::new(codes)
+    }
+
+    pub fn codeset(&self) -> &CodeSet {
+        &self.codes
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    pub fn scorer_name(&self) -> &str {
+        self.scorer.name()
+    }
+
+    pub fn max_note_bytes(&self) -> usize {
+        self.max_note_bytes
+    }
+
+    /// Checks a note before any work is done on it.
+    pub fn validate(&self, note: &Note) -> Result<()> {
+        if note.text.len() > self.max_note_bytes {
+            return Err(Error::TextTooLarge { size: note.text.len(), limit: self.max_note_bytes });
+        }
+        if note.text.trim().is_empty() {
+            return Err(Error::EmptyText);
+        }
+        Ok(())
+    }
+
+    /// Codes one note.
+    pub fn code(&self, note: &Note) -> Result<CodedNote> {
+        self.validate(note)?;
+        let doc = self.analyzer.analyze(&note.text)?;
+        let mentions = self.lexicon.mentions(&doc);
+        let candidates = coding::candidates(mentions);
+        let scores = self.scorer.score(&self.codes, &candidates)?;
+        if scores.len() != candidates.len() {
+            return Err(Error::Internal {
+                stage: crate::error::Stage::Classify,
+                reason: format!("{} scores for {} candidates", scores.len(), candidates.len()),
+            });
+        }
+        let codes = coding::suggestions(&self.codes, &doc, &candidates, &scores);
+        Ok(CodedNote {
+            id: note.id.clone(),
+            codeset: self.codes.version().to_string(),
+            codes,
+            excluded: Vec::new(),
+            gaps: Vec::new(),
+        })
+    }
+
+    /// The code set, the analyzer and the search index, for lookups and searches.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+}

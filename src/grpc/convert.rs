@@ -1,0 +1,104 @@
+//! Conversions between the protobuf messages of `cac.v1` and the engine's domain types. Nothing else in the
+//! service knows both.
+use super::pb;
+use crate::catalog::{CodeDetails, SearchResult};
+use crate::note::{Note, Setting};
+use crate::suggestion::{CodedNote, Evidence, Excluded, Gap, Suggestion};
+
+pub fn note_from_request(r: pb::CodeNoteRequest) -> Note {
+    let setting = match pb::Setting::try_from(r.setting).unwrap_or(pb::Setting::Unspecified) {
+        pb::Setting::Inpatient => Setting::Inpatient,
+        pb::Setting::Emergency => Setting::Emergency,
+        pb::Setting::Outpatient | pb::Setting::Unspecified => Setting::Outpatient,
+    };
+    Note { id: r.note_id, text: r.text, setting }
+}
+
+/// Offsets in a note are bounded by the note-size limit, far below `u32::MAX`; saturate rather than wrap.
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn evidence(e: Evidence) -> pb::Evidence {
+    pb::Evidence { begin: offset(e.begin), end: offset(e.end), text: e.text }
+}
+
+fn suggestion(s: Suggestion) -> pb::CodeSuggestion {
+    pb::CodeSuggestion {
+        code: s.code,
+        system: s.system,
+        description: s.description,
+        score: s.score,
+        billable: s.billable,
+        evidence: s.evidence.into_iter().map(evidence).collect(),
+    }
+}
+
+fn excluded(x: Excluded) -> pb::ExcludedCode {
+    let s = x.suggestion;
+    pb::ExcludedCode {
+        code: s.code,
+        system: s.system,
+        description: s.description,
+        score: s.score,
+        billable: s.billable,
+        evidence: s.evidence.into_iter().map(evidence).collect(),
+        reason: x.reason,
+    }
+}
+
+fn gap(g: Gap) -> pb::Gap {
+    pb::Gap {
+        kind: g.kind,
+        code: g.code.unwrap_or_default(),
+        title: g.title,
+        message: g.message,
+        evidence: g.evidence.into_iter().map(evidence).collect(),
+        query: Some(pb::Query { question: g.query.question, options: g.query.options }),
+    }
+}
+
+pub fn coded_note_response(c: CodedNote) -> pb::CodeNoteResponse {
+    pb::CodeNoteResponse {
+        note_id: c.id,
+        codeset: c.codeset,
+        codes: c.codes.into_iter().map(suggestion).collect(),
+        excluded: c.excluded.into_iter().map(excluded).collect(),
+        gaps: c.gaps.into_iter().map(gap).collect(),
+    }
+}
+
+pub fn lookup_response(d: CodeDetails) -> pb::LookupCodeResponse {
+    pb::LookupCodeResponse {
+        codeset: d.codeset,
+        code: d.code,
+        description: d.description,
+        billable: d.billable,
+        parent: d.parent.unwrap_or_default(),
+        children: d.children,
+        chapter: d.chapter,
+        chapter_title: d.chapter_title,
+        block: d.block,
+        block_title: d.block_title,
+        notes: d
+            .notes
+            .into_iter()
+            .map(|n| pb::InstructionalNote { kind: n.kind.as_str().to_string(), text: n.text, source: n.source })
+            .collect(),
+        seven_characters: d
+            .seven_characters
+            .into_iter()
+            .map(|(c, description)| pb::SevenCharacter { character: c.to_string(), description })
+            .collect(),
+    }
+}
+
+pub fn search_response(codeset: &str, hits: Vec<SearchResult>) -> pb::SearchCodesResponse {
+    pb::SearchCodesResponse {
+        codeset: codeset.to_string(),
+        hits: hits
+            .into_iter()
+            .map(|h| pb::SearchHit { code: h.code, description: h.description, billable: h.billable, score: h.score })
+            .collect(),
+    }
+}

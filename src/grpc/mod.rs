@@ -1,0 +1,58 @@
+//! The gRPC service `cac.v1.Coding`, with `grpc.health.v1.Health` and server reflection (v1) beside it so that
+//! standard tools (grpcurl, grpc_health_probe) and generated clients in any language can find and call it.
+//!
+//! Handlers are thin ([`service`]): validate, convert ([`convert`]), run the engine on a blocking thread (coding
+//! is CPU work and must not stall the async runtime), convert back. Engine errors become gRPC statuses in one
+//! place ([`status`]).
+pub mod convert;
+pub mod service;
+pub mod status;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio_stream::wrappers::TcpListenerStream;
+use tonic::transport::Server;
+
+use crate::engine::Engine;
+
+/// Generated protobuf types and service stubs of `cac.v1`.
+pub mod pb {
+    tonic::include_proto!("cac.v1");
+
+    /// Encoded descriptors of `cac.v1`, served by reflection.
+    pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("cac_v1_descriptor");
+}
+
+/// Errors that stop the server (not per-request errors).
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("reflection service: {0}")]
+    Reflection(#[from] tonic_reflection::server::Error),
+    #[error("transport: {0}")]
+    Transport(#[from] tonic::transport::Error),
+}
+
+/// Serves the Coding, Health and Reflection services on `listener` until `shutdown` completes; in-flight
+/// requests finish before this returns.
+pub async fn serve(
+    engine: Arc<Engine>,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServeError> {
+    let (health, health_service) = tonic_health::server::health_reporter();
+    let coding = service::coding_server(engine);
+    health.set_serving::<pb::coding_server::CodingServer<service::CodingService>>().await;
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()?;
+    Server::builder()
+        .add_service(health_service)
+        .add_service(reflection)
+        .add_service(coding)
+        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
+        .await?;
+    Ok(())
+}

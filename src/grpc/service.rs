@@ -1,0 +1,65 @@
+//! The `cac.v1.Coding` handlers.
+use std::sync::Arc;
+
+use tonic::{Request, Response, Status};
+
+use super::convert;
+use super::pb::coding_server::{Coding, CodingServer};
+use super::pb::{
+    CodeNoteRequest, CodeNoteResponse, LookupCodeRequest, LookupCodeResponse, SearchCodesRequest, SearchCodesResponse,
+};
+use crate::engine::Engine;
+
+/// Results per search when the request does not say.
+const DEFAULT_SEARCH_LIMIT: usize = 10;
+/// Upper bound on results per search.
+const MAX_SEARCH_LIMIT: usize = 200;
+/// Room for the protobuf framing and the other fields around a note at the size limit.
+const MESSAGE_OVERHEAD: usize = 64 * 1024;
+
+pub struct CodingService {
+    engine: Arc<Engine>,
+}
+
+/// The Coding service, with a message-size limit that lets a note just over `--max-note-bytes` through to the
+/// engine (which refuses it with a clear INVALID_ARGUMENT) while messages far beyond it are refused by the
+/// transport (RESOURCE_EXHAUSTED) before they are buffered.
+pub fn coding_server(engine: Arc<Engine>) -> CodingServer<CodingService> {
+    let limit = engine.max_note_bytes().saturating_mul(2).saturating_add(MESSAGE_OVERHEAD);
+    CodingServer::new(CodingService { engine }).max_decoding_message_size(limit)
+}
+
+/// Runs CPU-bound engine work off the async runtime's worker threads.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, Status> + Send + 'static) -> Result<T, Status> {
+    tokio::task::spawn_blocking(f).await.map_err(|_| Status::internal("the request's worker failed"))?
+}
+
+#[tonic::async_trait]
+impl Coding for CodingService {
+    async fn code_note(&self, request: Request<CodeNoteRequest>) -> Result<Response<CodeNoteResponse>, Status> {
+        let note = convert::note_from_request(request.into_inner());
+        let engine = Arc::clone(&self.engine);
+        let coded = blocking(move || engine.code(&note).map_err(Status::from)).await?;
+        Ok(Response::new(convert::coded_note_response(coded)))
+    }
+
+    async fn lookup_code(&self, request: Request<LookupCodeRequest>) -> Result<Response<LookupCodeResponse>, Status> {
+        let details = self.engine.catalog().lookup(&request.into_inner().code)?;
+        Ok(Response::new(convert::lookup_response(details)))
+    }
+
+    async fn search_codes(
+        &self,
+        request: Request<SearchCodesRequest>,
+    ) -> Result<Response<SearchCodesResponse>, Status> {
+        let r = request.into_inner();
+        let limit = match r.limit {
+            0 => DEFAULT_SEARCH_LIMIT,
+            n => (n as usize).min(MAX_SEARCH_LIMIT),
+        };
+        let engine = Arc::clone(&self.engine);
+        let hits =
+            blocking(move || engine.catalog().search(&r.query, limit, r.billable_only).map_err(Status::from)).await?;
+        Ok(Response::new(convert::search_response(self.engine.codeset().version(), hits)))
+    }
+}

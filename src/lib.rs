@@ -1,0 +1,35 @@
+//! cac: computer-assisted coding. Clinical notes in; ICD-10-CM codes out, each with a score and the evidence
+//! spans that support it.
+//!
+//! The pipeline, one module per stage, in the order a note flows through it (see [`engine`]):
+//!
+//! | stage | module | in | out |
+//! |---|---|---|---|
+//! | code set | [`codeset`] | CDC tabular XML | codes, hierarchy, notes, 7th characters |
+//! | text | [`text`] | note text | tokens with offsets into the original |
+//! | lexicon | [`lexicon`] | tokens | mentions of terms, resolved to codes |
+//! | coding | [`coding`] | mentions | candidates, then ranked suggestions |
+//! | scoring | [`classify`] | candidates | a score per candidate |
+//!
+//! Beside the pipeline, [`catalog`] looks codes up and searches them. Around the core: [`jsonl`] (the JSON-lines contract), `grpc` (the tonic service) and `cli` (the `cac` binary).
+//! Only `grpc` and `cli` touch the network, the file system or the async runtime; every other module takes text
+//! or readers and returns values, so it can be tested and benchmarked on its own.
+pub mod catalog;
+pub mod classify;
+pub mod cli;
+pub mod codeset;
+pub mod coding;
+pub mod engine;
+pub mod error;
+pub mod grpc;
+pub mod jsonl;
+pub mod lexicon;
+pub mod note;
+pub mod suggestion;
+pub mod text;
+
+pub use codeset::CodeSet;
+pub use engine::{Engine, EngineBuilder};
+pub use error::{BuildError, Error};
+pub use note::{Note, Setting};
+pub use suggestion::{CodedNote, Evidence, Excluded, Gap, Suggestion};

@@ -1,0 +1,6 @@
+//! Integration tests: one binary, shared helpers, the real ICD-10-CM code set (fetched by `make setup`).
+mod cli;
+mod codeset;
+mod common;
+mod contract;
+mod grpc;
