@@ -2,7 +2,7 @@
 CARGO ?= cargo
 ADDR  ?= 127.0.0.1:50051
 
-.PHONY: setup run test build bench clean
+.PHONY: setup run test build bench clean eval eval-codiesp eval-negex
 
 setup:
 	@scripts/setup.sh
@@ -22,3 +22,18 @@ bench: setup
 
 clean:
 	$(CARGO) clean
+
+# Evaluation on the shared data sets (read from ../shared/data, never copied into the project).
+SHARED ?= ../shared/data
+EVAL_DIR ?= target/eval
+
+eval: eval-negex eval-codiesp
+
+eval-negex: build
+	python3 scripts/eval_negex.py $(SHARED)/negex/negex_dev.tsv target/release/cac
+
+eval-codiesp: build
+	@mkdir -p $(EVAL_DIR)
+	python3 scripts/codiesp_jsonl.py $(SHARED)/codiesp/dev > $(EVAL_DIR)/codiesp-dev.jsonl
+	./target/release/cac batch $(EVAL_DIR)/codiesp-dev.jsonl -o $(EVAL_DIR)/codiesp-dev.pred.jsonl
+	./target/release/cac eval $(EVAL_DIR)/codiesp-dev.pred.jsonl $(SHARED)/codiesp/dev/devD.tsv

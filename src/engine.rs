@@ -1,11 +1,12 @@
 //! The engine: every stage, built once, run in order for each note.
 //!
 //! ```text
-//! Note ──validate──▶ text::Analyzer ──▶ lexicon::Lexicon ──▶ coding::candidates ──▶ classify::Scorer ──▶ coding::suggestions
-//!                    tokens+offsets      mentions              one per code          one score each        ranked, billable
+//! Note ─validate─▶ text::Analyzer ─▶ lexicon::Lexicon ─▶ context::ContextRules ─▶ coding::candidates ─▶ classify::Scorer ─▶ coding::suggestions
+//!                  tokens, sentences,  mentions of codes    assertion of each       one per code          one score each      suggested / excluded
+//!                  sections
 //! ```
 //!
-//! Everything expensive (the code set, the analyzer, the lexicon automaton, the scorer) is built by
+//! Everything expensive (the code set, the analyzer, the lexicon automaton, the trigger list, the scorer) is built by
 //! [`EngineBuilder`] at start-up and is immutable afterwards, so one `Arc<Engine>` serves every request on every
 //! thread without locks. Lookups and searches go through the engine's [`Catalog`] over the same code set.
 use std::sync::Arc;
@@ -14,8 +15,9 @@ use crate::catalog::Catalog;
 use crate::classify::{RuleScorer, Scorer};
 use crate::codeset::CodeSet;
 use crate::coding;
+use crate::context::{self, ContextRules, TargetAssertion};
 use crate::error::{BuildError, Error, Result};
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, LexiconSources};
 use crate::note::Note;
 use crate::suggestion::CodedNote;
 use crate::text::Analyzer;
@@ -52,8 +54,11 @@ impl EngineBuilder {
             return Err(BuildError::CodeSet("the code set has no billable codes".into()));
         }
         let analyzer = Analyzer::new()?;
-        let lexicon = Lexicon::from_codeset(&self.codes, &analyzer)?;
+        let lexicon = Lexicon::build(&self.codes, &analyzer, &LexiconSources::embedded())?;
+        let (file, triggers) = crate::models::CONTEXT_TRIGGERS;
+        let context = ContextRules::from_tsv(file, triggers, &analyzer)?;
         Ok(Engine {
+            context,
             catalog: Catalog::new(Arc::clone(&self.codes))?,
             codes: self.codes,
             analyzer,
@@ -69,6 +74,7 @@ pub struct Engine {
     codes: Arc<CodeSet>,
     analyzer: Analyzer,
     lexicon: Lexicon,
+    context: ContextRules,
     scorer: Box<dyn Scorer>,
     catalog: Catalog,
     max_note_bytes: usize,
@@ -120,7 +126,11 @@ impl Engine {
     pub fn code(&self, note: &Note) -> Result<CodedNote> {
         self.validate(note)?;
         let doc = self.analyzer.analyze(&note.text)?;
-        let mentions = self.lexicon.mentions(&doc);
+        let mut mentions = self.lexicon.mentions(&self.codes, &doc);
+        let context = self.context.analyze(&doc);
+        for m in &mut mentions {
+            m.assertion = context.assertion(&doc, m.tokens.0, m.tokens.1);
+        }
         let candidates = coding::candidates(mentions);
         let scores = self.scorer.score(&self.codes, &candidates)?;
         if scores.len() != candidates.len() {
@@ -129,14 +139,50 @@ impl Engine {
                 reason: format!("{} scores for {} candidates", scores.len(), candidates.len()),
             });
         }
-        let codes = coding::suggestions(&self.codes, &doc, &candidates, &scores);
+        let (codes, excluded) = coding::suggestions(&self.codes, &doc, &candidates, &scores);
         Ok(CodedNote {
             id: note.id.clone(),
             codeset: self.codes.version().to_string(),
             codes,
-            excluded: Vec::new(),
+            excluded,
             gaps: Vec::new(),
         })
+    }
+
+    /// The assertion of each target phrase, at its first occurrence in `text` (`cac context`).
+    pub fn assert_targets(&self, text: &str, targets: &[String]) -> Result<Vec<TargetAssertion>> {
+        if text.len() > self.max_note_bytes {
+            return Err(Error::TextTooLarge { size: text.len(), limit: self.max_note_bytes });
+        }
+        let doc = self.analyzer.analyze(text)?;
+        let map = self.context.analyze(&doc);
+        Ok(targets
+            .iter()
+            .map(|target| {
+                let found = context::find_target(text, target);
+                let assertion = found
+                    .and_then(|(b, e)| context::tokens_in(&doc, b, e))
+                    .map(|(first, last)| map.assertion(&doc, first, last))
+                    .unwrap_or_default();
+                TargetAssertion {
+                    target: target.clone(),
+                    found: found.is_some(),
+                    begin: found.map(|f| f.0),
+                    end: found.map(|f| f.1),
+                    assertion,
+                }
+            })
+            .collect())
+    }
+
+    /// The analyzer (tokens, sentences, sections) the engine reads notes with.
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
+    /// The assertion rules.
+    pub fn context(&self) -> &ContextRules {
+        &self.context
     }
 
     /// The code set, the analyzer and the search index, for lookups and searches.

@@ -71,6 +71,54 @@ pub fn parse_line(line: &[u8], line_no: usize, offset: u64) -> InputLine {
     InputLine { id, note: Ok(Note { id: id_string, text: note_text, setting }) }
 }
 
+/// One input line of `cac context`: `{"id": ..., "text": "...", "targets": ["edema", ...]}`.
+#[derive(Debug)]
+pub struct ContextLine {
+    pub id: Value,
+    pub request: Result<(String, Vec<String>), String>,
+}
+
+/// Reads one `cac context` line.
+pub fn parse_context_line(line: &[u8], line_no: usize, offset: u64) -> ContextLine {
+    let base = parse_line(line, line_no, offset);
+    let id = base.id;
+    let note = match base.note {
+        Ok(note) => note,
+        Err(e) => return ContextLine { id, request: Err(e) },
+    };
+    // The line parsed as an object above; read its targets.
+    let value: Value = serde_json::from_slice(line).unwrap_or(Value::Null);
+    let targets = match value.get("targets") {
+        Some(Value::Array(items)) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    Value::String(s) => out.push(s.clone()),
+                    _ => {
+                        return ContextLine {
+                            id,
+                            request: Err(format!("line {line_no}: \"targets\" must be a list of strings")),
+                        };
+                    }
+                }
+            }
+            out
+        }
+        _ => return ContextLine { id, request: Err(format!("line {line_no} has no \"targets\" list")) },
+    };
+    ContextLine { id, request: Ok((note.text, targets)) }
+}
+
+/// The output line of `cac context`.
+pub fn context_line(id: &Value, targets: &[crate::context::TargetAssertion]) -> String {
+    #[derive(Serialize)]
+    struct Line<'a> {
+        id: &'a Value,
+        targets: &'a [crate::context::TargetAssertion],
+    }
+    serde_json::to_string(&Line { id, targets }).unwrap_or_else(|_| failed_line(id, "internal error"))
+}
+
 trait ClassifyName {
     fn classify_name(&self) -> &'static str;
 }

@@ -6,12 +6,14 @@
 //! | stage | module | in | out |
 //! |---|---|---|---|
 //! | code set | [`codeset`] | CDC tabular XML | codes, hierarchy, notes, 7th characters |
-//! | text | [`text`] | note text | tokens with offsets into the original |
-//! | lexicon | [`lexicon`] | tokens | mentions of terms, resolved to codes |
+//! | text | [`text`] | note text | tokens with offsets into the original, sentences, sections |
+//! | lexicon | [`lexicon`] | tokens | mentions of codes: phrases, composition, refinement |
+//! | assertion | [`context`] | tokens, mentions | negated, uncertain, hypothetical, historical, family |
 //! | coding | [`coding`] | mentions | candidates, then ranked suggestions |
 //! | scoring | [`classify`] | candidates | a score per candidate |
 //!
-//! Beside the pipeline, [`catalog`] looks codes up and searches them. Around the core: [`jsonl`] (the JSON-lines contract), `grpc` (the tonic service) and `cli` (the `cac` binary).
+//! Beside the pipeline, [`catalog`] looks codes up and searches them, and [`eval`] measures predictions against
+//! coded notes. Around the core: [`jsonl`] (the JSON-lines contract), `grpc` (the tonic service) and `cli` (the `cac` binary).
 //! Only `grpc` and `cli` touch the network, the file system or the async runtime; every other module takes text
 //! or readers and returns values, so it can be tested and benchmarked on its own.
 pub mod catalog;
@@ -19,11 +21,14 @@ pub mod classify;
 pub mod cli;
 pub mod codeset;
 pub mod coding;
+pub mod context;
 pub mod engine;
 pub mod error;
+pub mod eval;
 pub mod grpc;
 pub mod jsonl;
 pub mod lexicon;
+pub mod models;
 pub mod note;
 pub mod suggestion;
 pub mod text;

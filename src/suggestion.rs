@@ -5,6 +5,7 @@
 //! end exclusive, and `text` is exactly that slice.
 use serde::Serialize;
 
+use crate::context::Assertion;
 use crate::text::Span;
 
 /// A span of the note that supports a suggestion.
@@ -13,12 +14,14 @@ pub struct Evidence {
     pub begin: usize,
     pub end: usize,
     pub text: String,
+    /// How the note asserts what this span says (negated, uncertain, hypothetical, historical, family).
+    pub assertion: Assertion,
 }
 
 impl Evidence {
     /// The evidence for a span whose original text is `slice`.
-    pub fn new(span: Span, slice: &str) -> Evidence {
-        Evidence { begin: span.begin, end: span.end, text: slice.to_string() }
+    pub fn new(span: Span, slice: &str, assertion: Assertion) -> Evidence {
+        Evidence { begin: span.begin, end: span.end, text: slice.to_string(), assertion }
     }
 }
 

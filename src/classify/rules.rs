@@ -3,26 +3,31 @@ use super::Scorer;
 use crate::codeset::CodeSet;
 use crate::coding::Candidate;
 use crate::error::Error;
-use crate::lexicon::TermSource;
+use crate::lexicon::{MatchKind, Mention, TermSource};
 
-/// Scores a candidate from its best mention: the published description counts most, a variant with modifiers
-/// dropped less, and a one-word term (ambiguous on its own) least; every further mention adds a little.
+/// Scores a candidate from its best mention: an exact match of the published description counts most, a
+/// lexicon term or abbreviation a little less, words gathered from around a term less again, and a one-word
+/// term (ambiguous on its own) least; uncertain mentions count less; every further mention adds a little.
 #[derive(Debug, Clone, Default)]
 pub struct RuleScorer;
 
 impl RuleScorer {
-    fn mention_score(source: TermSource, tokens: u16) -> f32 {
-        let base = match source {
-            TermSource::Description => 0.80,
-            TermSource::InclusionTerm => 0.75,
-            TermSource::DescriptionVariant => 0.70,
-            TermSource::InclusionVariant => 0.65,
+    fn mention_score(m: &Mention) -> f32 {
+        let base = match (m.kind, m.source) {
+            (MatchKind::Exact, TermSource::Description) => 0.85,
+            (MatchKind::Exact, _) => 0.80,
+            (MatchKind::Variant, _) => 0.75,
+            (MatchKind::Lexicon, _) => 0.75,
+            (MatchKind::Abbreviation, _) => 0.72,
+            (MatchKind::Compositional, _) => 0.65,
         };
-        match tokens {
-            0 | 1 => base - 0.20,
-            2 => base - 0.05,
-            _ => base,
-        }
+        let specificity = match m.words {
+            0 | 1 => -0.15,
+            2 => -0.05,
+            _ => 0.0,
+        };
+        let doubt = if m.assertion.uncertain { -0.15 } else { 0.0 };
+        base + specificity + doubt
     }
 }
 
@@ -35,11 +40,7 @@ impl Scorer for RuleScorer {
         Ok(candidates
             .iter()
             .map(|c| {
-                let best = c
-                    .mentions
-                    .iter()
-                    .map(|m| Self::mention_score(m.source, (m.tokens.1 - m.tokens.0) as u16))
-                    .fold(0.0f32, f32::max);
+                let best = c.mentions.iter().map(Self::mention_score).fold(0.0f32, f32::max);
                 let repeated = (c.mentions.len().saturating_sub(1) as f32 * 0.05).min(0.15);
                 (best + repeated).clamp(0.01, 0.99)
             })

@@ -1,4 +1,4 @@
-//! `cac batch`: JSON lines in, JSON lines out, one output line per input line, in order.
+//! `cac batch` and `cac context`: JSON lines in, JSON lines out, one output line per input line, in order.
 //!
 //! A bad line (not UTF-8, not JSON, no text, empty text, too large) becomes an output line with its error, and
 //! the run goes on: one malformed record must not cost the rest of a night's batch. The exit status is the
@@ -29,7 +29,33 @@ pub struct Summary {
     pub failed: usize,
 }
 
+/// Codes a JSON-lines file (`cac batch`).
 pub fn run(engine: &Engine, input: &Path, output: &Path) -> Result<ExitCode> {
+    run_lines("cac batch", input, output, |bytes, line_no, offset| code_line(engine, bytes, line_no, offset))
+}
+
+/// Answers a `cac context` file: the assertion of each target in each line's text.
+pub fn run_context(engine: &Engine, input: &Path, output: &Path) -> Result<ExitCode> {
+    run_lines("cac context", input, output, |bytes, line_no, offset| {
+        let line = jsonl::parse_context_line(bytes, line_no, offset);
+        match line.request {
+            Err(msg) => (jsonl::failed_line(&line.id, &msg), true),
+            Ok((text, targets)) => match engine.assert_targets(&text, &targets) {
+                Ok(found) => (jsonl::context_line(&line.id, &found), false),
+                Err(e) => (jsonl::failed_line(&line.id, &format!("line {line_no}: {e}")), true),
+            },
+        }
+    })
+}
+
+/// Reads `input` line by line, answers each with `answer` (in parallel, a chunk at a time), writes the
+/// answers in order to `output`, and returns the exit status for the number of failed lines.
+fn run_lines(
+    command: &str,
+    input: &Path,
+    output: &Path,
+    answer: impl Fn(&[u8], usize, u64) -> (String, bool) + Sync,
+) -> Result<ExitCode> {
     let reader: Box<dyn BufRead> = if input == Path::new("-") {
         Box::new(std::io::stdin().lock())
     } else {
@@ -40,15 +66,34 @@ pub fn run(engine: &Engine, input: &Path, output: &Path) -> Result<ExitCode> {
     } else {
         Box::new(File::create(output).with_context(|| format!("cannot create {}", output.display()))?)
     };
-    let summary = code_lines(engine, reader, BufWriter::new(writer))?;
+    let summary = answer_lines(reader, BufWriter::new(writer), &answer)?;
     if summary.failed > 0 {
-        eprintln!("cac batch: {} of {} lines failed", summary.failed, summary.lines);
+        eprintln!("{command}: {} of {} lines failed", summary.failed, summary.lines);
     }
     Ok(ExitCode::from(summary.failed.min(MAX_FAILED_EXIT) as u8))
 }
 
 /// Codes every line of `reader` into `writer`.
-pub fn code_lines(engine: &Engine, mut reader: impl BufRead, mut writer: impl Write) -> Result<Summary> {
+pub fn code_lines(engine: &Engine, reader: impl BufRead, writer: impl Write) -> Result<Summary> {
+    answer_lines(reader, writer, &|bytes, line_no, offset| code_line(engine, bytes, line_no, offset))
+}
+
+fn code_line(engine: &Engine, bytes: &[u8], line_no: usize, offset: u64) -> (String, bool) {
+    let input = jsonl::parse_line(bytes, line_no, offset);
+    match input.note {
+        Err(msg) => (jsonl::failed_line(&input.id, &msg), true),
+        Ok(note) => match engine.code(&note) {
+            Ok(coded) => (jsonl::coded_line(&coded), false),
+            Err(e) => (jsonl::failed_line(&input.id, &format!("line {line_no}: {e}")), true),
+        },
+    }
+}
+
+fn answer_lines(
+    mut reader: impl BufRead,
+    mut writer: impl Write,
+    answer: &(impl Fn(&[u8], usize, u64) -> (String, bool) + Sync),
+) -> Result<Summary> {
     let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let mut summary = Summary::default();
     let mut offset = 0u64;
@@ -69,7 +114,7 @@ pub fn code_lines(engine: &Engine, mut reader: impl BufRead, mut writer: impl Wr
         if chunk.is_empty() {
             break;
         }
-        let outputs = code_chunk(engine, &chunk, workers);
+        let outputs = answer_chunk(&chunk, workers, answer);
         for (line, failed) in outputs {
             summary.failed += failed as usize;
             writer.write_all(line.as_bytes()).context("cannot write output")?;
@@ -90,26 +135,19 @@ fn strip_newline(line: &mut Vec<u8>) {
 }
 
 /// One output line per input line of the chunk, in order, and whether it failed.
-fn code_chunk(engine: &Engine, chunk: &[(usize, u64, Vec<u8>)], workers: usize) -> Vec<(String, bool)> {
-    let code_one = |(line_no, offset, bytes): &(usize, u64, Vec<u8>)| -> (String, bool) {
-        let input = jsonl::parse_line(bytes, *line_no, *offset);
-        match input.note {
-            Err(msg) => (jsonl::failed_line(&input.id, &msg), true),
-            Ok(note) => match engine.code(&note) {
-                Ok(coded) => (jsonl::coded_line(&coded), false),
-                Err(e) => (jsonl::failed_line(&input.id, &format!("line {line_no}: {e}")), true),
-            },
-        }
-    };
+fn answer_chunk(
+    chunk: &[(usize, u64, Vec<u8>)],
+    workers: usize,
+    answer: &(impl Fn(&[u8], usize, u64) -> (String, bool) + Sync),
+) -> Vec<(String, bool)> {
+    let one = |(line_no, offset, bytes): &(usize, u64, Vec<u8>)| answer(bytes, *line_no, *offset);
     if workers <= 1 || chunk.len() < 2 {
-        return chunk.iter().map(code_one).collect();
+        return chunk.iter().map(one).collect();
     }
     let per_worker = chunk.len().div_ceil(workers);
     std::thread::scope(|s| {
-        let handles: Vec<_> = chunk
-            .chunks(per_worker)
-            .map(|part| s.spawn(move || part.iter().map(code_one).collect::<Vec<_>>()))
-            .collect();
+        let handles: Vec<_> =
+            chunk.chunks(per_worker).map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
         handles
             .into_iter()
             .zip(chunk.chunks(per_worker))

@@ -6,7 +6,7 @@ pub mod batch;
 pub mod data;
 mod print;
 
-use std::io::{Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -67,6 +67,24 @@ enum Command {
         #[arg(short, long, default_value = "-")]
         output: PathBuf,
     },
+    /// Assertion of target phrases: one output line per input line {"id", "text", "targets": [...]}.
+    Context {
+        /// Input JSON lines, or - for stdin.
+        input: PathBuf,
+        /// Output JSON lines, or - for stdout.
+        #[arg(short, long, default_value = "-")]
+        output: PathBuf,
+    },
+    /// Micro precision, recall and F1 of predictions (cac batch output) against gold codes (document<TAB>code).
+    Eval {
+        predictions: PathBuf,
+        gold: PathBuf,
+        /// How many of the most frequent false positives and false negatives to list.
+        #[arg(long, default_value_t = 15)]
+        errors: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show one code: description, billable flag, parent, children and the notes in force.
     Lookup {
         code: String,
@@ -121,7 +139,8 @@ fn start(cli: &Cli) -> Result<(Arc<Engine>, OnnxRuntime)> {
     let codes = data::load_codeset(&cli.data_dir)?;
     let engine = Engine::builder(codes).max_note_bytes(cli.max_note_bytes).build()?;
     tracing::info!(
-        terms = engine.lexicon().term_count(),
+        terms = engine.lexicon().entry_count(),
+        phrases = engine.lexicon().phrase_count(),
         scorer = engine.scorer_name(),
         onnxruntime = runtime.library(),
         ms = started.elapsed().as_millis() as u64,
@@ -154,6 +173,25 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Batch { input, output } => {
             let (engine, _runtime) = start(&cli)?;
             batch::run(&engine, input, output)
+        }
+        Command::Context { input, output } => {
+            let (engine, _runtime) = start(&cli)?;
+            batch::run_context(&engine, input, output)
+        }
+        Command::Eval { predictions, gold, errors, json } => {
+            let open = |p: &Path| -> Result<BufReader<std::fs::File>> {
+                Ok(BufReader::new(std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?))
+            };
+            let predicted = crate::eval::read_predictions(open(predictions)?)?;
+            let gold = crate::eval::read_gold(open(gold)?)?;
+            let report = crate::eval::evaluate(&predicted, &gold, *errors);
+            let mut out = std::io::stdout().lock();
+            if *json {
+                writeln!(out, "{}", serde_json::to_string(&report)?)?;
+            } else {
+                print::report(&mut out, &report)?;
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Lookup { code, json } => {
             let catalog = Catalog::new(data::load_codeset(&cli.data_dir)?)?;

@@ -121,3 +121,32 @@ pub fn hits(out: &mut impl Write, codeset: &str, hits: &[SearchResult]) -> io::R
     }
     Ok(())
 }
+
+pub fn report(out: &mut impl Write, r: &crate::eval::Report) -> io::Result<()> {
+    writeln!(
+        out,
+        "documents: {} ({} without a prediction; {} predictions without gold, not scored)",
+        r.documents, r.documents_without_prediction, r.predictions_without_gold
+    )?;
+    writeln!(
+        out,
+        "{:<12} {:>9} {:>9} {:>9} {:>7} {:>7} {:>7}",
+        "level", "precision", "recall", "f1", "tp", "fp", "fn"
+    )?;
+    for (name, s) in [("full code", &r.full_code), ("category", &r.category)] {
+        writeln!(
+            out,
+            "{:<12} {:>9.4} {:>9.4} {:>9.4} {:>7} {:>7} {:>7}",
+            name, s.precision, s.recall, s.f1, s.true_positives, s.false_positives, s.false_negatives
+        )?;
+    }
+    if !r.top_false_positives.is_empty() {
+        let list: Vec<String> = r.top_false_positives.iter().map(|(c, n)| format!("{c} ({n})")).collect();
+        writeln!(out, "most frequent false positives: {}", list.join(", "))?;
+    }
+    if !r.top_false_negatives.is_empty() {
+        let list: Vec<String> = r.top_false_negatives.iter().map(|(c, n)| format!("{c} ({n})")).collect();
+        writeln!(out, "most frequent false negatives: {}", list.join(", "))?;
+    }
+    Ok(())
+}

@@ -204,6 +204,11 @@ impl CodeSet {
         &self.blocks[self.code(id).block as usize]
     }
 
+    /// Every 7th-character table, indexed by [`Code::seven`].
+    pub fn seven_char_tables(&self) -> &[SevenCharTable] {
+        &self.seven
+    }
+
     /// The 7th-character table in force at a code, if any.
     pub fn seven_char_table(&self, id: CodeId) -> Option<&SevenCharTable> {
         self.code(id).seven.map(|t| &self.seven[t as usize])
@@ -270,7 +275,7 @@ pub fn canonical_code(code: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A miniature tabular written for these tests, in the CDC file's shape.

@@ -1,86 +1,53 @@
-//! The lexicon: every term cac can recognise in a note, and one automaton that finds them all.
+//! The lexicon: every way a note can name a condition, and the matcher that finds the codes a note supports.
 //!
-//! Input: the code set (descriptions, inclusion terms) and the [`Analyzer`]; at request time a tokenized
-//! [`Document`]. Output: [`Match`]es, each a run of whole tokens and the [`Term`]s it spells.
+//! Input: the code set, the project's clinical lexicon and word forms (`models/`), and at request time a
+//! tokenized [`Document`]. Output: [`Mention`]s, each a billable code with the tokens that support it and how
+//! it was matched.
 //!
-//! Why an automaton over token ids rather than over characters: matching must be word-bounded ("mi" must not
-//! fire inside "mild") and normalization-insensitive. Every normalized token gets a 24-bit id; a term becomes
-//! the byte string of its ids, the note likewise, and a match is accepted only when it starts on a token
-//! boundary (a multiple of three bytes). Word-boundedness then holds by construction, the automaton never sees
-//! case, accents or spacing, and one aho-corasick pass finds every overlapping term in time linear in the note.
+//! Matching runs in three steps, all over canonical words ([`words`]: "renal" = "kidney", "kidneys" =
+//! "kidney"):
+//! 1. **Phrases.** One aho-corasick automaton over the note's word ids finds the clinical lexicon's terms
+//!    (abbreviations, acronyms, synonyms), word-bounded and overlapping; a longest-first selection keeps the
+//!    best reading, after each term's constraints (capitals, section, neighbouring words) are checked. A term
+//!    either names a code ("NSTEMI" -> I21.4) or stands for words ("CHF" -> congestive heart failure), which
+//!    replace it for the next step.
+//! 2. **Composition.** Every code-set term (description, inclusion term and their variants, [`terms`]) is a set
+//!    of required words. A term matches when all its words occur close together within one clause of a
+//!    sentence or list item, in any order, so "acute on chronic systolic CHF" meets "Acute on chronic systolic
+//!    (congestive) heart failure" and "closed fracture of the right femoral neck" meets "Fracture of unspecified
+//!    part of neck of right femur". Modifiers may join across a comma only when the comma-separated part holds
+//!    nothing else ("heart failure, acute on chronic"). A lexicon term that names a category is refined the same
+//!    way: the deepest billable code below it whose additional words are all present nearby, else the one that
+//!    adds nothing (the "unspecified" code). Codes that need a 7th character get the one the sentence supports.
+//! 3. **Selection.** Longest and most specific wins: a match whose words are all part of a larger match is
+//!    dropped ("heart failure" inside "acute on chronic systolic heart failure"); independent matches that share
+//!    words are both kept ("type 2 DM with diabetic CKD stage 3b" gives E11.22 and N18.32).
 //!
-//! Terms are tokenized by the same [`Analyzer`] as notes, word by word with a cache: the pre-tokenizer never
-//! joins across whitespace, so this gives the same tokens as analysing the whole term, at a fraction of the
-//! cost when ~200,000 terms share ~40,000 words.
+//! Why order-free composition rather than listing phrasings: clinicians reorder, invert ("Failure, heart"),
+//! abbreviate and interleave modifiers, and the classification's own words already say what each code needs.
+//! Requiring every word of the code keeps it precise; requiring them close and in one clause keeps it local.
+mod clinical;
+mod matcher;
+mod refine;
 mod search;
 mod terms;
+mod words;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-
+pub use clinical::{ClinicalTerm, Constraints, Meaning};
 pub use search::{SearchHit, SearchIndex};
-pub use terms::code_terms;
 
-use crate::codeset::CodeId;
+use crate::codeset::{CodeId, CodeSet};
+use crate::context::Assertion;
 use crate::error::BuildError;
+use crate::text::phrases::{PhraseSet, PhraseSetBuilder};
 use crate::text::{Analyzer, Document, Span};
+use words::Words;
 
-/// Bytes per token id in the automaton's alphabet.
-const ID_BYTES: usize = 3;
-/// Ids are 1..2^24; 0 stands for a token no term contains.
-const MAX_ID: u32 = (1 << 24) - 1;
-
-/// Index of a term in its lexicon.
-pub type TermId = u32;
-
-/// Where a term comes from; later stages weigh evidence by it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TermSource {
-    /// The code's tabular description, as published.
-    Description,
-    /// The description with nonessential modifiers or qualifiers ("unspecified", "NOS") dropped.
-    DescriptionVariant,
-    /// An inclusion term of the code.
-    InclusionTerm,
-    /// An inclusion term with modifiers dropped.
-    InclusionVariant,
-}
-
-/// One recognisable term and the code it names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Term {
-    pub code: CodeId,
-    pub source: TermSource,
-    /// Length in tokens.
-    pub tokens: u16,
-}
-
-/// A run of tokens `first..last` (exclusive) in a document that spells one or more terms.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Match {
-    pub first: usize,
-    pub last: usize,
-    /// Index into the lexicon's pattern table; see [`Lexicon::terms_of`].
-    pub pattern: u32,
-}
-
-impl Match {
-    pub fn len(&self) -> usize {
-        self.last - self.first
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.first >= self.last
-    }
-
-    fn contains(&self, other: &Match) -> bool {
-        self.first <= other.first && other.last <= self.last
-    }
-}
-
-/// Normalized tokens of whitespace-separated words, computed once per distinct word.
+/// Normalized tokens of whitespace-separated words, computed once per distinct word: the analyzer's
+/// pre-tokenizer never joins across whitespace, so this equals analysing the whole text, at a fraction of the
+/// cost when ~100,000 terms share ~40,000 words.
 #[derive(Default)]
 pub(crate) struct WordCache {
     map: HashMap<String, Vec<String>>,
@@ -93,240 +60,340 @@ impl WordCache {
         }
         &self.map[word]
     }
-}
 
-/// Collects terms, then compiles them into a [`Lexicon`].
-pub struct LexiconBuilder<'a> {
-    analyzer: &'a Analyzer,
-    vocab: HashMap<String, u32>,
-    words: WordCache,
-    patterns: HashMap<Vec<u8>, u32>,
-    pattern_terms: Vec<Vec<TermId>>,
-    terms: Vec<Term>,
-}
-
-impl<'a> LexiconBuilder<'a> {
-    pub fn new(analyzer: &'a Analyzer) -> LexiconBuilder<'a> {
-        LexiconBuilder {
-            analyzer,
-            vocab: HashMap::new(),
-            words: WordCache::default(),
-            patterns: HashMap::new(),
-            pattern_terms: Vec::new(),
-            terms: Vec::new(),
-        }
-    }
-
-    /// Adds a term naming `code`. Terms that normalize to nothing are ignored; the same term for the same code
-    /// is kept once (with its first source).
-    pub fn add(&mut self, text: &str, code: CodeId, source: TermSource) -> Result<(), BuildError> {
-        let mut key = Vec::with_capacity(text.len());
-        let mut count = 0usize;
-        for word in text.split_whitespace() {
-            let ids = self.word_ids(word)?;
-            count += ids.len();
-            for id in ids {
-                key.extend_from_slice(&id.to_be_bytes()[1..]);
-            }
-        }
-        if count == 0 {
-            return Ok(());
-        }
-        let next = self.pattern_terms.len() as u32;
-        let pattern = *self.patterns.entry(key).or_insert(next);
-        if pattern == next {
-            self.pattern_terms.push(Vec::new());
-        }
-        let slot = &mut self.pattern_terms[pattern as usize];
-        if slot.iter().any(|&t| self.terms[t as usize].code == code) {
-            return Ok(());
-        }
-        slot.push(self.terms.len() as TermId);
-        self.terms.push(Term { code, source, tokens: count.min(u16::MAX as usize) as u16 });
-        Ok(())
-    }
-
-    fn word_ids(&mut self, word: &str) -> Result<Vec<u32>, BuildError> {
-        let mut ids = Vec::new();
-        for token in self.words.tokens(self.analyzer, word) {
-            let next = self.vocab.len() as u32 + 1;
-            if next > MAX_ID {
-                return Err(BuildError::Lexicon("more than 16 million distinct words".into()));
-            }
-            match self.vocab.get(token) {
-                Some(&id) => ids.push(id),
-                None => {
-                    self.vocab.insert(token.clone(), next);
-                    ids.push(next);
-                }
-            }
-        }
-        Ok(ids)
-    }
-
-    pub fn build(self) -> Result<Lexicon, BuildError> {
-        let mut by_index: Vec<(&Vec<u8>, u32)> = self.patterns.iter().map(|(k, &v)| (k, v)).collect();
-        by_index.sort_by_key(|&(_, v)| v);
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(by_index.iter().map(|(k, _)| k.as_slice()))
-            .map_err(|e| BuildError::Lexicon(e.to_string()))?;
-        Ok(Lexicon { vocab: self.vocab, automaton, pattern_terms: self.pattern_terms, terms: self.terms })
-    }
-}
-
-/// The compiled lexicon. Immutable; shared by all requests.
-pub struct Lexicon {
-    vocab: HashMap<String, u32>,
-    automaton: AhoCorasick,
-    pattern_terms: Vec<Vec<TermId>>,
-    terms: Vec<Term>,
-}
-
-impl std::fmt::Debug for Lexicon {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Lexicon").field("terms", &self.terms.len()).field("words", &self.vocab.len()).finish()
-    }
-}
-
-impl Lexicon {
-    /// The lexicon of the first pipeline: every billable code's description and inclusion terms, with variants.
-    pub fn from_codeset(codes: &crate::codeset::CodeSet, analyzer: &Analyzer) -> Result<Lexicon, BuildError> {
-        let mut builder = LexiconBuilder::new(analyzer);
-        for (id, code) in codes.codes().iter().enumerate() {
-            if !code.billable {
-                continue;
-            }
-            for (text, source) in code_terms(code) {
-                builder.add(&text, id as CodeId, source)?;
-            }
-        }
-        builder.build()
-    }
-
-    pub fn term(&self, id: TermId) -> &Term {
-        &self.terms[id as usize]
-    }
-
-    pub fn terms_of(&self, m: &Match) -> impl Iterator<Item = (TermId, &Term)> {
-        self.pattern_terms[m.pattern as usize].iter().map(|&t| (t, &self.terms[t as usize]))
-    }
-
-    pub fn term_count(&self) -> usize {
-        self.terms.len()
-    }
-
-    pub fn word_count(&self) -> usize {
-        self.vocab.len()
-    }
-
-    /// Every term occurrence in the document, overlapping ones included, in order of their end.
-    pub fn find(&self, doc: &Document<'_>) -> Vec<Match> {
-        let n = doc.tokens().len();
-        let mut haystack = Vec::with_capacity(n * ID_BYTES);
-        for i in 0..n {
-            let id = self.vocab.get(doc.norm(i)).copied().unwrap_or(0);
-            haystack.extend_from_slice(&id.to_be_bytes()[1..]);
-        }
-        self.automaton
-            .find_overlapping_iter(&haystack)
-            .filter(|m| m.start() % ID_BYTES == 0)
-            .map(|m| Match { first: m.start() / ID_BYTES, last: m.end() / ID_BYTES, pattern: m.pattern().as_u32() })
-            .collect()
-    }
-}
-
-/// A term found in a note, resolved to the code it names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mention {
-    pub code: CodeId,
-    pub term: TermId,
-    pub source: TermSource,
-    /// Tokens `first..last` of the document.
-    pub tokens: (usize, usize),
-    /// Characters of the original note.
-    pub span: Span,
-    /// Bytes of the original note.
-    pub bytes: (usize, usize),
-}
-
-impl Lexicon {
-    /// The mentions of the longest matches in a document, one per code a match names, in text order.
-    pub fn mentions(&self, doc: &Document<'_>) -> Vec<Mention> {
+    /// The tokens of a whole text.
+    pub(crate) fn text(&mut self, analyzer: &Analyzer, text: &str) -> Vec<String> {
         let mut out = Vec::new();
-        for m in longest(self.find(doc)) {
-            let span = doc.span_of(m.first, m.last);
-            let bytes = (doc.tokens()[m.first].bytes.0, doc.tokens()[m.last - 1].bytes.1);
-            for (term, t) in self.terms_of(&m) {
-                out.push(Mention { code: t.code, term, source: t.source, tokens: (m.first, m.last), span, bytes });
-            }
+        for w in text.split_whitespace() {
+            out.extend(self.tokens(analyzer, w).iter().cloned());
         }
         out
     }
 }
 
-/// Keeps the longest matches: a match lying wholly inside a longer one is dropped ("heart failure" inside
-/// "acute systolic heart failure"). Matches that merely overlap are both kept. Output is sorted by position.
-pub fn longest(mut matches: Vec<Match>) -> Vec<Match> {
-    // Longest first, so that a kept match can only be contained in one already kept.
-    matches.sort_by(|a, b| b.len().cmp(&a.len()).then(a.first.cmp(&b.first)));
-    let mut kept: Vec<Match> = Vec::with_capacity(matches.len());
-    for m in matches {
-        if !kept.iter().any(|k| k.contains(&m) && k.len() > m.len()) {
-            kept.push(m);
+/// Where the words that matched come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TermSource {
+    /// The code's tabular description.
+    Description,
+    /// The description with a bracketed synonym in place of the words it renames.
+    DescriptionVariant,
+    /// An inclusion term of the code (or of the category it was refined from).
+    InclusionTerm,
+    /// An inclusion term with a bracketed synonym.
+    InclusionVariant,
+    /// A term of the project's clinical lexicon naming the code (or its category).
+    Lexicon,
+}
+
+/// How a mention was matched; later stages weigh evidence by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKind {
+    /// The term's words, contiguous and in order.
+    Exact,
+    /// Contiguous and in order, from a variant of the term.
+    Variant,
+    /// Through an abbreviation or synonym of the clinical lexicon.
+    Abbreviation,
+    /// A clinical-lexicon term that names the code or its category.
+    Lexicon,
+    /// Words gathered from around the term (reordered, interleaved, or refined from a category).
+    Compositional,
+}
+
+/// A code the note supports at one place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    /// The billable code.
+    pub code: CodeId,
+    /// The code (or category) the matched term named, before refinement.
+    pub node: CodeId,
+    pub kind: MatchKind,
+    pub source: TermSource,
+    /// Required words matched: the specificity of the match.
+    pub words: u16,
+    /// Tokens `first..last` of the document: the evidence.
+    pub tokens: (usize, usize),
+    /// Characters of the original note.
+    pub span: Span,
+    /// Bytes of the original note.
+    pub bytes: (usize, usize),
+    /// Set by the assertion stage.
+    pub assertion: Assertion,
+}
+
+/// What a clinical-lexicon phrase does when found.
+#[derive(Debug, Clone)]
+enum PhraseMeaning {
+    Code(CodeId),
+    Words(Box<[u32]>),
+}
+
+#[derive(Debug, Clone)]
+struct Phrase {
+    meaning: PhraseMeaning,
+    constraints: Constraints,
+    /// Words in the term (for the weight of a direct code match).
+    len: u16,
+}
+
+/// The entries of one 7th-character table: the character and the words of its meaning.
+type SevenWords = Vec<(char, Box<[u32]>)>;
+
+/// A code-set term as a set of required canonical words.
+#[derive(Debug, Clone)]
+struct Entry {
+    node: CodeId,
+    /// Sorted, unique.
+    words: Box<[u32]>,
+    /// As written (for telling an exact match from a reordered one).
+    order: Box<[u32]>,
+    source: TermSource,
+}
+
+/// The compiled lexicon. Immutable; shared by all requests.
+pub struct Lexicon {
+    words: Words,
+    stop: HashSet<u32>,
+    modifiers: HashSet<u32>,
+    phrases: PhraseSet<u32>,
+    phrase_info: Vec<Phrase>,
+    entries: Vec<Entry>,
+    by_anchor: HashMap<u32, Vec<u32>>,
+    /// Required words of each code's description, for refining a category to a code.
+    code_words: Vec<Box<[u32]>>,
+    /// Codes whose description only names a remainder ("Other ..."): never chosen by refinement.
+    residual: Vec<bool>,
+    /// Required words of each 7th-character table entry, by table.
+    seven_words: HashMap<u32, SevenWords>,
+}
+
+impl std::fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lexicon")
+            .field("entries", &self.entries.len())
+            .field("phrases", &self.phrases.len())
+            .field("words", &self.words.len())
+            .finish()
+    }
+}
+
+/// The chapter of external causes (V00-Y99): codes that describe circumstances, not conditions, and need more
+/// than words to assign.
+fn is_external_cause(code: &str) -> bool {
+    matches!(code.as_bytes().first(), Some(b'V' | b'W' | b'X' | b'Y'))
+}
+
+/// The data files the lexicon is built from (normally [`crate::models`]).
+pub struct LexiconSources<'s> {
+    /// (file name, contents) of each clinical lexicon file.
+    pub lexicon: &'s [(&'s str, &'s str)],
+    /// (file name, contents) of the word-forms table.
+    pub word_forms: (&'s str, &'s str),
+    /// (file name, contents) of the modifier words.
+    pub modifiers: (&'s str, &'s str),
+}
+
+impl LexiconSources<'static> {
+    /// The files embedded in the binary.
+    pub fn embedded() -> LexiconSources<'static> {
+        LexiconSources {
+            lexicon: crate::models::LEXICON,
+            word_forms: crate::models::WORD_FORMS,
+            modifiers: crate::models::MODIFIERS,
         }
     }
-    kept.sort_by_key(|m| (m.first, m.last));
-    kept
+}
+
+impl Lexicon {
+    /// Builds the lexicon from the code set and the project's data files.
+    pub fn build(codes: &CodeSet, analyzer: &Analyzer, sources: &LexiconSources<'_>) -> Result<Lexicon, BuildError> {
+        let mut words = Words::with_forms(sources.word_forms.0, sources.word_forms.1)?;
+        let mut cache = WordCache::default();
+        let mut tokens_of = |text: &str| -> Vec<String> { cache.text(analyzer, text) };
+
+        // Code-set terms.
+        let mut entries = Vec::new();
+        let mut code_words = Vec::with_capacity(codes.len());
+        let mut residual = Vec::with_capacity(codes.len());
+        let mut descriptions: HashMap<String, Vec<String>> = HashMap::new();
+        for (id, code) in codes.codes().iter().enumerate() {
+            let id = id as CodeId;
+            residual.push(terms::is_residual(&code.description));
+            let first = terms::variants(&code.description).into_iter().next().unwrap_or_default();
+            let desc_tokens =
+                descriptions.entry(first.clone()).or_insert_with(|| phrase_tokens(&tokens_of(&first))).clone();
+            let required: Vec<u32> = terms::required(&desc_tokens).iter().map(|w| words.intern(w)).collect();
+            code_words.push(sorted_unique(required).into_boxed_slice());
+            if code.extension.is_some() || is_external_cause(&code.code) {
+                continue;
+            }
+            for (list, source) in terms::code_terms(code, &mut tokens_of) {
+                let order: Vec<u32> = list.iter().map(|w| words.intern(w)).collect();
+                let set = sorted_unique(order.clone());
+                entries.push(Entry { node: id, words: set.into(), order: order.into(), source });
+            }
+        }
+
+        // 7th-character tables: the words of each entry and its other wordings.
+        let mut seven_words = HashMap::new();
+        for (t, table) in codes.seven_char_tables().iter().enumerate() {
+            let mut entries = Vec::new();
+            for c in &table.chars {
+                let text = std::iter::once(c.description.as_str())
+                    .chain(c.also.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let ids: Vec<u32> =
+                    terms::required(&phrase_tokens(&tokens_of(&text))).iter().map(|w| words.intern(w)).collect();
+                entries.push((c.character, sorted_unique(ids).into_boxed_slice()));
+            }
+            seven_words.insert(t as u32, entries);
+        }
+
+        // Clinical lexicon phrases.
+        let mut builder = PhraseSetBuilder::new();
+        let mut phrase_info = Vec::new();
+        let mut first_seen: Vec<(String, usize)> = Vec::new();
+        let mut duplicates: Vec<String> = Vec::new();
+        for (file, text) in sources.lexicon {
+            for term in clinical::parse(file, text, codes)? {
+                let ids: Vec<u32> = phrase_tokens(&tokens_of(&term.term)).iter().map(|t| words.intern(t)).collect();
+                let meaning = match &term.meaning {
+                    Meaning::Code(id) => PhraseMeaning::Code(*id),
+                    Meaning::Words(w) => {
+                        let expanded: Vec<u32> =
+                            terms::required(&phrase_tokens(&tokens_of(w))).iter().map(|t| words.intern(t)).collect();
+                        if expanded.is_empty() {
+                            return Err(BuildError::Lexicon(format!("{file}: {:?} stands for no words", term.term)));
+                        }
+                        PhraseMeaning::Words(expanded.into())
+                    }
+                };
+                let len = ids.len().min(u16::MAX as usize) as u16;
+                match builder.add_indexed(&ids, phrase_info.len() as u32)? {
+                    Some((_, true)) => first_seen.push((file.to_string(), term.line)),
+                    Some((at, false)) => {
+                        // Two lines reading the same (after case, plurals and word forms): one is redundant
+                        // or they disagree; either way the lexicon must say it once.
+                        let (f, l) = &first_seen[at as usize];
+                        duplicates.push(format!(
+                            "{file}:{}: {:?} reads the same as the term at {f}:{l}",
+                            term.line, term.term
+                        ));
+                        continue;
+                    }
+                    None => {
+                        return Err(BuildError::DataFile {
+                            file: file.to_string(),
+                            line: term.line,
+                            reason: format!("{:?} has no words", term.term),
+                        });
+                    }
+                }
+                phrase_info.push(Phrase { meaning, constraints: term.constraints, len });
+            }
+        }
+        if !duplicates.is_empty() {
+            return Err(BuildError::Lexicon(format!(
+                "{} terms are listed twice (after case, plurals and word forms):\n{}",
+                duplicates.len(),
+                duplicates.join("\n")
+            )));
+        }
+        let phrases = builder.build()?;
+
+        let stop: HashSet<u32> = words::STOPWORDS.iter().filter_map(|w| words.id(&words.canonical(w))).collect();
+        let mut modifiers = HashSet::new();
+        for (i, line) in sources.modifiers.1.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let word = line.split('\t').next().unwrap_or("").trim().to_lowercase();
+            if word.is_empty() || !line.contains('\t') {
+                return Err(BuildError::DataFile {
+                    file: sources.modifiers.0.into(),
+                    line: i + 1,
+                    reason: "expected `word<TAB>axis`".into(),
+                });
+            }
+            modifiers.insert(words.intern(&word));
+        }
+
+        // Each entry is looked up from its rarest word.
+        entries.retain(|e| !e.words.is_empty());
+        let mut frequency: HashMap<u32, u32> = HashMap::new();
+        for e in &entries {
+            for &w in e.words.iter() {
+                *frequency.entry(w).or_insert(0) += 1;
+            }
+        }
+        let mut by_anchor: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            if let Some(&anchor) = e.words.iter().min_by_key(|w| (frequency[w], **w)) {
+                by_anchor.entry(anchor).or_default().push(i as u32);
+            }
+        }
+        Ok(Lexicon {
+            words,
+            stop,
+            modifiers,
+            phrases,
+            phrase_info,
+            entries,
+            by_anchor,
+            code_words,
+            residual,
+            seven_words,
+        })
+    }
+
+    pub fn entry_count(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn phrase_count(&self) -> usize {
+        self.phrase_info.len()
+    }
+
+    /// Every mention of a code in the document (assertion not yet set).
+    pub fn mentions(&self, codes: &CodeSet, doc: &Document<'_>) -> Vec<Mention> {
+        matcher::Matcher::new(self, codes, doc).run()
+    }
+}
+
+/// Tokens of a phrase as matched: hyphens, apostrophes and periods are transparent ("a-fib" = "a fib",
+/// "Crohn's" = "Crohn s" = "Crohns" only if written so, "E. coli" = "E coli").
+pub(crate) fn phrase_tokens(tokens: &[String]) -> Vec<String> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut after_apostrophe = false;
+    for t in tokens {
+        if is_transparent(t) {
+            after_apostrophe = matches!(t.as_str(), "'" | "\u{2019}");
+            continue;
+        }
+        if after_apostrophe && t == "s" {
+            after_apostrophe = false;
+            continue;
+        }
+        after_apostrophe = false;
+        out.push(t.clone());
+    }
+    out
+}
+
+/// Punctuation that never separates the words of a term.
+fn is_transparent(token: &str) -> bool {
+    matches!(token, "-" | "'" | "\u{2019}" | "." | "\u{2010}" | "\u{2011}")
+}
+
+fn sorted_unique(mut v: Vec<u32>) -> Vec<u32> {
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn lexicon(analyzer: &Analyzer, terms: &[(&str, CodeId)]) -> Lexicon {
-        let mut b = LexiconBuilder::new(analyzer);
-        for &(t, c) in terms {
-            b.add(t, c, TermSource::Description).unwrap();
-        }
-        b.build().unwrap()
-    }
-
-    fn found(lex: &Lexicon, analyzer: &Analyzer, text: &str) -> Vec<(String, Vec<CodeId>)> {
-        let doc = analyzer.analyze(text).unwrap();
-        longest(lex.find(&doc))
-            .iter()
-            .map(|m| (doc.slice(m.first, m.last).to_string(), lex.terms_of(m).map(|(_, t)| t.code).collect()))
-            .collect()
-    }
-
-    #[test]
-    fn matches_are_word_bounded_and_case_insensitive() {
-        let a = Analyzer::new().unwrap();
-        let lex = lexicon(&a, &[("heart failure", 1), ("acute systolic heart failure", 2), ("mi", 3)]);
-        assert_eq!(
-            found(&lex, &a, "Mild ACUTE  systolic Heart-failure? no: acute systolic heart failure."),
-            vec![("acute systolic heart failure".to_string(), vec![2])]
-        );
-        assert_eq!(
-            found(&lex, &a, "h/o MI, heart failure"),
-            vec![("MI".to_string(), vec![3]), ("heart failure".to_string(), vec![1])]
-        );
-    }
-
-    #[test]
-    fn same_term_for_two_codes_is_one_pattern() {
-        let a = Analyzer::new().unwrap();
-        let lex = lexicon(&a, &[("sepsis", 1), ("Sepsis", 2), ("sepsis", 1)]);
-        assert_eq!(lex.term_count(), 2);
-        assert_eq!(found(&lex, &a, "sepsis"), vec![("sepsis".to_string(), vec![1, 2])]);
-    }
-
-    #[test]
-    fn unknown_words_never_match() {
-        let a = Analyzer::new().unwrap();
-        let lex = lexicon(&a, &[("heart failure", 1)]);
-        assert!(found(&lex, &a, "zzz qqq").is_empty());
-        assert!(found(&lex, &a, "").is_empty());
-    }
-}
+mod tests;

@@ -61,7 +61,7 @@ impl SearchIndex {
                 for t in cache.tokens(analyzer, word) {
                     if is_searchable(t) {
                         let next = vocab.len() as u32;
-                        ids.push(*vocab.entry(t.clone()).or_insert(next));
+                        ids.push(*vocab.entry(t.to_string()).or_insert(next));
                     }
                 }
             }

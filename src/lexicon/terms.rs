@@ -1,163 +1,274 @@
-//! Terms from the code set, with the variants a coder reads into them.
+//! What a code-set term requires a note to say.
 //!
 //! Tabular descriptions are written for coders, not as they appear in notes: nonessential modifiers sit in
-//! parentheses ("Systolic (congestive) heart failure" is also "systolic heart failure"), square brackets hold
-//! synonyms or abbreviations ("... reduced ejection fraction [HFrEF]"), and residual qualifiers ("unspecified",
-//! "NOS") never appear in a note. Each published term yields the term with its modifiers kept, and with them
-//! dropped.
-use super::TermSource;
+//! parentheses ("Systolic (congestive) heart failure"), square brackets give another name for the words before
+//! them ("human immunodeficiency virus [HIV]", "navicular [scaphoid]"), and residual qualifiers
+//! ("unspecified organism", "without complications", "not elsewhere classified") never appear in a note.
+//! Each published term becomes one or more word lists: the words a note must contain, in the order the tabular
+//! writes them. Parenthesized words are never required; a bracket yields a second list with its words in place
+//! of the ones it renames; qualifiers and stopwords are dropped.
+//!
+//! Descriptions that only name what is left over ("Other ...", "... in diseases classified elsewhere") are not
+//! matched from their words: "Other heart failure" says nothing a note would say that "Heart failure,
+//! unspecified" does not, and manifestation codes need their etiology coded first. Their inclusion terms, which
+//! do name conditions, are kept.
+use super::words::{AXIS_NOUNS, STOPWORDS};
 use crate::codeset::{Code, NoteKind};
+use crate::lexicon::{TermSource, phrase_tokens};
 
-/// Qualifiers that end a tabular term but never a clinician's sentence.
-const TRAILING_QUALIFIERS: &[&str] =
-    &[", unspecified", " unspecified", ", not elsewhere classified", " not elsewhere classified", " NOS", ", NOS"];
+/// Phrases that are classification boilerplate, never note content.
+const BOILERPLATE: &[&[&str]] = &[
+    &["as", "the", "cause", "of", "diseases", "classified", "elsewhere"],
+    &["in", "diseases", "classified", "elsewhere"],
+    &["not", "elsewhere", "classified"],
+    &["classified", "elsewhere"],
+    &["site", "not", "specified"],
+    &["not", "specified"],
+    &["of", "unspecified", "site"],
+];
 
-/// Most optional groups expanded one at a time; beyond this only "all kept" and "all dropped".
-const MAX_SINGLE_DROPS: usize = 3;
+/// Does a description only name a remainder of its category?
+pub(crate) fn is_residual(description: &str) -> bool {
+    let lower = description.to_ascii_lowercase();
+    lower.starts_with("other ") || lower.contains("in diseases classified elsewhere")
+}
 
-/// The terms naming a code: its description and inclusion terms, each with its variants.
-pub fn code_terms(code: &Code) -> Vec<(String, TermSource)> {
-    let mut out: Vec<(String, TermSource)> = Vec::new();
-    let push = |text: String, source: TermSource, out: &mut Vec<(String, TermSource)>| {
-        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        if !text.is_empty() && !out.iter().any(|(t, _)| t.eq_ignore_ascii_case(&text)) {
-            out.push((text, source));
+/// The word lists of a code's published terms, each with its source.
+pub(crate) fn code_terms(code: &Code, tokenize: &mut dyn FnMut(&str) -> Vec<String>) -> Vec<(Vec<String>, TermSource)> {
+    let mut out: Vec<(Vec<String>, TermSource)> = Vec::new();
+    let mut push = |words: Vec<String>, source: TermSource| {
+        if !words.is_empty() && !out.iter().any(|(w, _)| *w == words) {
+            out.push((words, source));
         }
     };
-    let published =
-        std::iter::once((code.description.as_str(), TermSource::Description, TermSource::DescriptionVariant)).chain(
-            code.notes_of(NoteKind::InclusionTerm)
-                .map(|n| (n.text.as_str(), TermSource::InclusionTerm, TermSource::InclusionVariant)),
-        );
-    for (text, exact, variant) in published {
-        let (kept, variants) = variants_of(text);
-        push(kept, exact, &mut out);
-        for v in variants {
-            push(v, variant, &mut out);
+    if !is_residual(&code.description) {
+        for (i, text) in variants(&code.description).into_iter().enumerate() {
+            let source = if i == 0 { TermSource::Description } else { TermSource::DescriptionVariant };
+            push(required(&phrase_tokens(&tokenize(&text))), source);
+        }
+    }
+    for note in code.notes_of(NoteKind::InclusionTerm) {
+        for (i, text) in variants(&note.text).into_iter().enumerate() {
+            let source = if i == 0 { TermSource::InclusionTerm } else { TermSource::InclusionVariant };
+            push(required(&phrase_tokens(&tokenize(&text))), source);
         }
     }
     out
 }
 
-/// A term with every optional group kept (brackets removed), and the variants with groups dropped and
-/// trailing qualifiers removed.
-pub(crate) fn variants_of(text: &str) -> (String, Vec<String>) {
-    let parts = split_optional(text);
-    let optional = parts.iter().filter(|p| p.optional).count();
-    let render = |drop: &dyn Fn(usize) -> bool| -> String {
-        let mut s = String::with_capacity(text.len());
-        let mut k = 0;
-        for p in &parts {
-            if p.optional {
-                let dropped = drop(k);
-                k += 1;
-                if dropped {
-                    continue;
-                }
+/// The texts a term stands for: parentheses removed, and one more text per bracket that renames words.
+pub(crate) fn variants(text: &str) -> Vec<String> {
+    let mut plain = String::with_capacity(text.len());
+    let mut renamed: Option<String> = None;
+    let mut rest = text;
+    while let Some(open) = rest.find(['(', '[']) {
+        let close_char = if rest.as_bytes()[open] == b'(' { ')' } else { ']' };
+        let Some(len) = rest[open + 1..].find(close_char) else { break };
+        let inner = &rest[open + 1..open + 1 + len];
+        plain.push_str(&rest[..open]);
+        if close_char == ']' && renamed.is_none() {
+            renamed = rename(&plain, inner).map(|r| r + &rest[open + len + 2..]);
+            if let Some(r) = renamed.as_mut() {
+                // Further optional groups after the bracket are dropped in the renamed text as well.
+                *r = strip_groups(r);
             }
-            s.push_str(&p.text);
-            s.push(' ');
         }
-        s.split_whitespace().collect::<Vec<_>>().join(" ")
+        rest = &rest[open + len + 2..];
+    }
+    plain.push_str(rest);
+    let plain = strip_groups(&plain);
+    let mut out = vec![collapse(&plain)];
+    if let Some(r) = renamed {
+        let r = collapse(&r);
+        if !r.is_empty() && !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    out
+}
+
+fn strip_groups(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0i32;
+    for c in text.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `before` with its last words replaced by the bracket's `inner` words. An acronym ("HIV") renames the words
+/// whose initials it spells ("human immunodeficiency virus"); other words rename as many words as they have
+/// ("navicular [scaphoid]"). Notes such as "[any part, except ear drum]" rename nothing.
+fn rename(before: &str, inner: &str) -> Option<String> {
+    let inner = inner.trim();
+    let lower = inner.to_ascii_lowercase();
+    if inner.is_empty()
+        || lower.contains("any ")
+        || lower.contains("except")
+        || lower.contains("including")
+        || lower.contains(',')
+    {
+        return None;
+    }
+    let words: Vec<&str> = before.split_whitespace().collect();
+    let inner_words: Vec<&str> = inner.split_whitespace().collect();
+    let is_acronym = inner_words.len() == 1
+        && inner.chars().filter(char::is_ascii_alphabetic).count() >= 2
+        && inner.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2;
+    let take = if is_acronym {
+        let letters: Vec<char> =
+            inner.chars().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_lowercase()).collect();
+        let mut need = letters.len();
+        let mut k = words.len();
+        while need > 0 && k > 0 {
+            let w = words[k - 1].to_ascii_lowercase();
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            if w.starts_with(letters[need - 1]) {
+                need -= 1;
+            } else if !STOPWORDS.contains(&w) {
+                return None;
+            }
+            k -= 1;
+        }
+        if need > 0 {
+            return None;
+        }
+        words.len() - k
+    } else {
+        inner_words.len()
     };
-    let kept = render(&|_| false);
-    let mut variants = Vec::new();
-    if optional > 0 {
-        variants.push(render(&|_| true));
-        if optional > 1 && optional <= MAX_SINGLE_DROPS {
-            for i in 0..optional {
-                variants.push(render(&|k| k == i));
+    if take == 0 || take > words.len() {
+        return None;
+    }
+    Some(format!("{} {} ", words[..words.len() - take].join(" "), inner))
+}
+
+/// The words of a normalized token list that a note must contain.
+pub(crate) fn required(tokens: &[String]) -> Vec<String> {
+    let mut keep = vec![true; tokens.len()];
+    // Boilerplate phrases.
+    for phrase in BOILERPLATE {
+        let n = phrase.len();
+        let mut i = 0;
+        while i + n <= tokens.len() {
+            if (0..n).all(|k| tokens[i + k] == phrase[k]) {
+                keep[i..i + n].iter_mut().for_each(|x| *x = false);
+                i += n;
+            } else {
+                i += 1;
             }
         }
     }
-    let mut unqualified = Vec::new();
-    for v in std::iter::once(&kept).chain(variants.iter()) {
-        if let Some(stripped) = strip_trailing_qualifier(v) {
-            unqualified.push(stripped);
-        }
-    }
-    variants.extend(unqualified);
-    variants.retain(|v| v != &kept && !v.is_empty());
-    (kept, variants)
-}
-
-fn strip_trailing_qualifier(text: &str) -> Option<String> {
-    TRAILING_QUALIFIERS.iter().find_map(|q| {
-        let cut = text.len().checked_sub(q.len())?;
-        (text.is_char_boundary(cut) && text[cut..].eq_ignore_ascii_case(q)).then(|| text[..cut].trim().to_string())
-    })
-}
-
-struct Part {
-    text: String,
-    optional: bool,
-}
-
-/// Splits "Systolic (congestive) heart failure [HFrEF]" into plain text and optional groups.
-fn split_optional(text: &str) -> Vec<Part> {
-    let mut parts = Vec::new();
-    let mut plain = String::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let close = match c {
-            '(' => ')',
-            '[' => ']',
-            _ => {
-                plain.push(c);
+    let mut i = 0;
+    while i < tokens.len() {
+        match tokens[i].as_str() {
+            // "without complications", "without hemorrhage or perforation": what follows is absent.
+            "without" => {
+                let mut j = i;
+                while j < tokens.len() && tokens[j] != "," && !(j > i && tokens[j] == "with") {
+                    keep[j] = false;
+                    j += 1;
+                }
+                i = j;
                 continue;
             }
-        };
-        match text[i + 1..].find(close) {
-            Some(len) => {
-                if !plain.trim().is_empty() {
-                    parts.push(Part { text: std::mem::take(&mut plain), optional: false });
-                }
-                plain.clear();
-                parts.push(Part { text: text[i + 1..i + 1 + len].to_string(), optional: true });
-                // Skip to after the closing bracket.
-                while let Some(&(j, _)) = chars.peek() {
-                    if j > i + 1 + len {
-                        break;
+            // "unspecified organism", "unspecified as acute or chronic": the open axis is not a requirement.
+            "unspecified" => {
+                keep[i] = false;
+                if let Some(next) = tokens.get(i + 1) {
+                    if AXIS_NOUNS.contains(&next.as_str()) {
+                        keep[i + 1] = false;
+                    } else if next == "as" {
+                        let mut j = i + 1;
+                        while j < tokens.len() && tokens[j] != "," {
+                            keep[j] = false;
+                            j += 1;
+                        }
                     }
-                    chars.next();
                 }
             }
-            None => plain.push(c),
+            _ => {}
         }
+        i += 1;
     }
-    if !plain.trim().is_empty() {
-        parts.push(Part { text: plain, optional: false });
-    }
-    parts
+    tokens
+        .iter()
+        .zip(keep)
+        .filter(|(t, k)| *k && t.chars().next().is_some_and(char::is_alphanumeric) && !STOPWORDS.contains(&t.as_str()))
+        .map(|(t, _)| t.clone())
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn nonessential_modifiers_are_kept_and_dropped() {
-        let (kept, variants) = variants_of("Acute on chronic systolic (congestive) heart failure");
-        assert_eq!(kept, "Acute on chronic systolic congestive heart failure");
-        assert_eq!(variants, vec!["Acute on chronic systolic heart failure".to_string()]);
+    fn req(text: &str) -> Vec<Vec<String>> {
+        let a = crate::text::Analyzer::new().unwrap();
+        variants(text).iter().map(|v| required(&phrase_tokens(&a.terms(v)))).collect()
+    }
+
+    fn words(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
     }
 
     #[test]
-    fn qualifiers_and_brackets() {
-        let (kept, variants) = variants_of("Heart failure, unspecified");
-        assert_eq!(kept, "Heart failure, unspecified");
-        assert_eq!(variants, vec!["Heart failure".to_string()]);
-        let (kept, variants) = variants_of("Heart failure with reduced ejection fraction [HFrEF]");
-        assert_eq!(kept, "Heart failure with reduced ejection fraction HFrEF");
-        assert_eq!(variants, vec!["Heart failure with reduced ejection fraction".to_string()]);
+    fn descriptions_become_requirements() {
+        assert_eq!(
+            req("Acute on chronic systolic (congestive) heart failure"),
+            vec![words(&["acute", "chronic", "systolic", "heart", "failure"])]
+        );
+        assert_eq!(
+            req("Type 2 diabetes mellitus without complications"),
+            vec![words(&["type", "2", "diabetes", "mellitus"])]
+        );
+        assert_eq!(req("Pneumonia, unspecified organism"), vec![words(&["pneumonia"])]);
+        assert_eq!(
+            req("Fracture of unspecified part of neck of right femur"),
+            vec![words(&["fracture", "neck", "right", "femur"])]
+        );
+        assert_eq!(req("Chronic kidney disease, stage 3b"), vec![words(&["chronic", "kidney", "disease", "3b"])]);
+        assert_eq!(req("Urinary tract infection, site not specified"), vec![words(&["urinary", "tract", "infection"])]);
+        assert_eq!(
+            req("Gastric ulcer, unspecified as acute or chronic, without hemorrhage or perforation"),
+            vec![words(&["gastric", "ulcer"])]
+        );
     }
 
     #[test]
-    fn unbalanced_brackets_do_not_panic() {
-        let (kept, _) = variants_of("Odd (term [with] ( unbalanced");
-        assert!(kept.contains("unbalanced"));
-        let (kept, variants) = variants_of("(a) (b) (c) (d) x");
-        assert_eq!(kept, "a b c d x");
-        assert_eq!(variants, vec!["x".to_string()]);
+    fn brackets_rename_the_words_before_them() {
+        assert_eq!(
+            req("Unspecified Escherichia coli [E. coli] as the cause of diseases classified elsewhere"),
+            vec![words(&["escherichia", "coli"]), words(&["e", "coli"])]
+        );
+        assert_eq!(
+            req("Human immunodeficiency virus [HIV] disease"),
+            vec![words(&["human", "immunodeficiency", "virus", "disease"]), words(&["hiv", "disease"])]
+        );
+        assert_eq!(
+            req("Heart failure with reduced ejection fraction [HFrEF]"),
+            vec![words(&["heart", "failure", "reduced", "ejection", "fraction"]), words(&["hfref"])]
+        );
+        assert_eq!(
+            req("Fracture of navicular [scaphoid] bone of wrist"),
+            vec![words(&["fracture", "navicular", "bone", "wrist"]), words(&["fracture", "scaphoid", "bone", "wrist"])]
+        );
+        assert_eq!(req("Burn [any part, except ear drum]"), vec![words(&["burn"])]);
+    }
+
+    #[test]
+    fn residual_descriptions() {
+        assert!(is_residual("Other heart failure"));
+        assert!(is_residual("Arthropathy in diseases classified elsewhere"));
+        assert!(!is_residual("Heart failure, unspecified"));
     }
 }

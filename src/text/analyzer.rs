@@ -4,6 +4,7 @@ use tokenizers::normalizers::{Lowercase, NFKC, NFKD, Replace, Sequence, StripAcc
 use tokenizers::pre_tokenizers::split::{Split, SplitPattern};
 use tokenizers::{Normalizer, OffsetReferential, OffsetType, PreTokenizedString, PreTokenizer, SplitDelimiterBehavior};
 
+use super::sections::HeaderTable;
 use super::{CharIndex, Document, Span, Token, TokenKind};
 use crate::error::{BuildError, Error, Stage};
 
@@ -24,6 +25,7 @@ const TOKEN_PATTERN: &str = concat!(
 pub struct Analyzer {
     normalizer: Sequence,
     splitter: Split,
+    headers: HeaderTable,
 }
 
 impl std::fmt::Debug for Analyzer {
@@ -41,7 +43,7 @@ impl Analyzer {
             Sequence::new(vec![strip_format.into(), NFKD.into(), StripAccents.into(), Lowercase.into(), NFKC.into()]);
         let splitter = Split::new(SplitPattern::Regex(TOKEN_PATTERN.into()), SplitDelimiterBehavior::Removed, true)
             .map_err(err)?;
-        Ok(Analyzer { normalizer, splitter })
+        Ok(Analyzer { normalizer, splitter, headers: HeaderTable::new() })
     }
 
     /// Tokenizes a note. Fails only on an internal error of the tokenizers pipeline.
@@ -82,7 +84,17 @@ impl Analyzer {
             });
             previous_end = end;
         }
-        Ok(Document { text, normalized, tokens })
+        let mut doc = Document {
+            text,
+            normalized,
+            tokens,
+            sentences: Vec::new(),
+            sentence_of: Vec::new(),
+            section_of: Vec::new(),
+            headers: Vec::new(),
+        };
+        doc.structure(&self.headers);
+        Ok(doc)
     }
 
     /// The normalized tokens of a term (a code description, a lexicon entry), exactly as a note containing the

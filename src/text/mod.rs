@@ -10,11 +10,21 @@
 //! alignment from every normalized byte to the original, so offsets survive ligatures, full-width forms and
 //! combining marks: that alignment is why it is used instead of a hand-rolled lower-casing.
 //!
+//! On top of the tokens the document knows its structure: section headers and the section every token is in
+//! ([`SectionKind`]), and sentences or list items ([`Sentence`]), the units within which a condition's
+//! modifiers and a negation's scope are read.
+//!
 //! Invariant: for every token, `&text[token.bytes]` is a non-empty slice on character boundaries, and
-//! `token.span` counts the same characters. Tokens are in text order and do not overlap.
+//! `token.span` counts the same characters. Tokens are in text order and do not overlap. Sentences partition
+//! the tokens in order.
 mod analyzer;
+pub mod phrases;
+mod sections;
+mod sentences;
 
 pub use analyzer::Analyzer;
+pub use sections::{Header, SectionKind};
+pub use sentences::Sentence;
 
 use serde::Serialize;
 
@@ -70,12 +80,18 @@ pub struct Token {
     pub newlines_before: u16,
 }
 
-/// A note split into tokens, borrowing the original text.
+/// A note split into tokens, sentences and sections, borrowing the original text.
 #[derive(Debug, Clone)]
 pub struct Document<'a> {
     text: &'a str,
     normalized: String,
     tokens: Vec<Token>,
+    sentences: Vec<Sentence>,
+    /// Sentence index of every token.
+    sentence_of: Vec<u32>,
+    /// Section of every token.
+    section_of: Vec<SectionKind>,
+    headers: Vec<Header>,
 }
 
 impl<'a> Document<'a> {
@@ -107,6 +123,85 @@ impl<'a> Document<'a> {
     /// The original text of tokens `first..last` (exclusive), including what lies between them.
     pub fn slice(&self, first: usize, last: usize) -> &'a str {
         &self.text[self.tokens[first].bytes.0..self.tokens[last - 1].bytes.1]
+    }
+
+    pub fn sentences(&self) -> &[Sentence] {
+        &self.sentences
+    }
+
+    /// The sentence (or list item) token `i` is in.
+    pub fn sentence_of(&self, i: usize) -> Sentence {
+        self.sentences[self.sentence_of[i] as usize]
+    }
+
+    /// Index of the sentence token `i` is in.
+    pub fn sentence_index(&self, i: usize) -> usize {
+        self.sentence_of[i] as usize
+    }
+
+    /// The section token `i` is in.
+    pub fn section_of(&self, i: usize) -> SectionKind {
+        self.section_of[i]
+    }
+
+    /// Section headers, in order.
+    pub fn headers(&self) -> &[Header] {
+        &self.headers
+    }
+
+    /// Is token `i` part of a section header ("Family history:")?
+    pub fn in_header(&self, i: usize) -> bool {
+        let at = self.headers.partition_point(|h| h.last <= i);
+        self.headers.get(at).is_some_and(|h| h.first <= i && i < h.last)
+    }
+
+    /// Is token `i` the last on its line?
+    pub fn line_end(&self, i: usize) -> bool {
+        self.tokens.get(i + 1).is_none_or(|t| t.newlines_before > 0)
+    }
+
+    /// Finds sentences and sections; called once by the analyzer.
+    fn structure(&mut self, headers: &sections::HeaderTable) {
+        let n = self.tokens.len();
+        let mut found: Vec<Header> = Vec::new();
+        let mut i = 0;
+        while i < n {
+            let line_start = i == 0 || self.tokens[i].newlines_before > 0;
+            if line_start {
+                // A list marker may precede the header ("1. Assessment:") only in rare templates; headers
+                // are read at the very start of a line.
+                if let Some(h) = headers.at(i, n, |j| self.norm(j), |j| self.line_end(j)) {
+                    found.push(h);
+                    i = h.last.max(i + 1);
+                    // Templates run headers together on one line ("PAST MEDICAL HISTORY:   PHYSICAL EXAM:").
+                    while let Some(next) = headers.at(i, n, |j| self.norm(j), |j| self.line_end(j)) {
+                        found.push(next);
+                        i = next.last.max(i + 1);
+                    }
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        let mut section_of = vec![SectionKind::Unknown; n];
+        for (k, h) in found.iter().enumerate() {
+            let end = found.get(k + 1).map_or(n, |next| next.first);
+            for s in &mut section_of[h.first..end] {
+                *s = h.kind;
+            }
+        }
+        let starts: Vec<usize> = found.iter().flat_map(|h| [h.first, h.last]).filter(|&t| t < n).collect();
+        let sentences = sentences::split(&sentences::TokenView::new(self), &starts);
+        let mut sentence_of = vec![0u32; n];
+        for (k, s) in sentences.iter().enumerate() {
+            for x in &mut sentence_of[s.first..s.last] {
+                *x = k as u32;
+            }
+        }
+        self.sentences = sentences;
+        self.sentence_of = sentence_of;
+        self.section_of = section_of;
+        self.headers = found;
     }
 }
 
@@ -183,5 +278,74 @@ mod tests {
                 assert!(text.is_char_boundary(t.bytes.0) && text.is_char_boundary(t.bytes.1));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod structure_tests {
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<String> {
+        let a = Analyzer::new().unwrap();
+        let doc = a.analyze(text).unwrap();
+        doc.sentences().iter().map(|s| doc.slice(s.first, s.last).to_string()).collect()
+    }
+
+    fn sections(text: &str) -> Vec<(String, SectionKind)> {
+        let a = Analyzer::new().unwrap();
+        let doc = a.analyze(text).unwrap();
+        doc.sentences().iter().map(|s| (doc.slice(s.first, s.last).to_string(), doc.section_of(s.first))).collect()
+    }
+
+    #[test]
+    fn abbreviations_and_decimals_do_not_end_sentences() {
+        assert_eq!(
+            sentences("Seen by Dr. Smith today. Metformin 2.5 mg b.i.d. for DM. Pt. denies pain."),
+            ["Seen by Dr. Smith today.", "Metformin 2.5 mg b.i.d. for DM.", "Pt. denies pain."]
+        );
+        assert_eq!(sentences("Take q.4h. as needed. Then stop."), ["Take q.4h. as needed.", "Then stop."]);
+        assert_eq!(sentences("e.g. fever, i.e. pyrexia. Next one"), ["e.g. fever, i.e. pyrexia.", "Next one"]);
+    }
+
+    #[test]
+    fn lists_and_line_breaks() {
+        assert_eq!(
+            sentences("Plan:\n1. Heart failure. Diurese.\n2. Hypertension\n- COPD\n• Gout"),
+            ["Plan:", "1. Heart failure.", "Diurese.", "2. Hypertension", "- COPD", "• Gout"]
+        );
+        // A wrapped line continues; a new capitalised line in a template starts a new unit.
+        assert_eq!(
+            sentences("worsening dyspnea with bilateral lower extremity\nedema and orthopnea\nHypertension\nDiabetes"),
+            ["worsening dyspnea with bilateral lower extremity\nedema and orthopnea", "Hypertension", "Diabetes"]
+        );
+        assert_eq!(sentences("A.\n\nB"), ["A.", "B"]);
+    }
+
+    #[test]
+    fn headers_set_the_section() {
+        let got = sections(
+            "CHIEF COMPLAINT\n\nCough.\n\nPMH: HTN, DM2.\nFamily History: mother with breast cancer.\n\
+             PHYSICAL EXAM\nPE notable for wheeze.\nA/P: COPD exacerbation.\nHistory of smoking.",
+        );
+        let kinds: Vec<SectionKind> = got.iter().map(|g| g.1).collect();
+        assert_eq!(
+            kinds,
+            [
+                SectionKind::ChiefComplaint,
+                SectionKind::ChiefComplaint,
+                SectionKind::PastMedicalHistory,
+                SectionKind::PastMedicalHistory,
+                SectionKind::FamilyHistory,
+                SectionKind::FamilyHistory,
+                SectionKind::PhysicalExam,
+                SectionKind::PhysicalExam,
+                SectionKind::AssessmentAndPlan,
+                SectionKind::AssessmentAndPlan,
+                SectionKind::AssessmentAndPlan,
+            ],
+            "{got:?}"
+        );
+        assert_eq!(got[3].0, "HTN, DM2.");
+        assert_eq!(got[10].0, "History of smoking.", "a sentence starting with 'History of' is not a header");
     }
 }

@@ -2,5 +2,6 @@
 mod cli;
 mod codeset;
 mod common;
+mod compose;
 mod contract;
 mod grpc;

@@ -1,0 +1,80 @@
+//! Table tests for assertion, over the project's trigger list.
+use super::*;
+
+fn rules() -> (Analyzer, ContextRules) {
+    let a = Analyzer::new().unwrap();
+    let (file, text) = crate::models::CONTEXT_TRIGGERS;
+    let r = ContextRules::from_tsv(file, text, &a).unwrap();
+    (a, r)
+}
+
+/// The assertion of the first occurrence of `target` (case-insensitive) in `text`.
+fn assert_of(a: &Analyzer, r: &ContextRules, text: &str, target: &str) -> Assertion {
+    let doc = a.analyze(text).unwrap();
+    let want = a.terms(target);
+    let n = doc.tokens().len();
+    let first = (0..n)
+        .find(|&i| i + want.len() <= n && (0..want.len()).all(|k| doc.norm(i + k) == want[k]))
+        .unwrap_or_else(|| panic!("{target:?} not in {text:?}"));
+    r.analyze(&doc).assertion(&doc, first, first + want.len())
+}
+
+macro_rules! flags {
+    ($($flag:ident),*) => {{
+        #[allow(unused_mut)]
+        let mut a = Assertion::default();
+        $(a.$flag = true;)*
+        a
+    }};
+}
+
+#[test]
+fn assertion_table() {
+    let (a, r) = rules();
+    let cases: &[(&str, &str, Assertion)] = &[
+        ("Patient denies fever, chills or cough.", "fever", flags!(negated)),
+        ("Patient denies fever, chills or cough.", "chills", flags!(negated)),
+        ("Patient denies fever, chills or cough.", "cough", flags!(negated)),
+        ("No chest pain but reports abdominal pain.", "chest pain", flags!(negated)),
+        ("No chest pain but reports abdominal pain.", "abdominal pain", flags!()),
+        ("Extremities reveal no peripheral cyanosis or edema.", "edema", flags!(negated)),
+        ("Pneumonia was ruled out.", "pneumonia", flags!(negated)),
+        ("Fever: none.", "fever", flags!(negated)),
+        ("There is no increase in the effusion.", "effusion", flags!()),
+        ("Gram negative rods in the urine.", "rods", flags!()),
+        ("Possible pneumonia in the right lower lobe.", "pneumonia", flags!(uncertain)),
+        ("Rule out sepsis.", "sepsis", flags!(uncertain)),
+        ("Return if you develop chest pain.", "chest pain", flags!(hypothetical)),
+        ("History of myocardial infarction in 2010.", "myocardial infarction", flags!(historical)),
+        ("s/p appendectomy.", "appendectomy", flags!(historical)),
+        ("Mother with breast cancer.", "breast cancer", flags!(family)),
+        ("Family history of colon cancer.", "colon cancer", flags!(family)),
+        ("Mother reports that he has a fever.", "fever", flags!()),
+        ("FAMILY HISTORY:\nDiabetes in his father.", "diabetes", flags!(family)),
+        ("PAST MEDICAL HISTORY: Hypertension, diabetes.", "diabetes", flags!(historical)),
+        ("The patient is a 45 year old male with pneumonia.", "pneumonia", flags!()),
+        ("Assessment: community-acquired pneumonia.", "pneumonia", flags!()),
+        (
+            "He denies any tobacco, alcohol, or drug abuse although he occasionally drinks beer.",
+            "drinks beer",
+            flags!(),
+        ),
+        ("No fever; productive cough present.", "cough", flags!()),
+    ];
+    let mut failures = Vec::new();
+    for (text, target, want) in cases {
+        let got = assert_of(&a, &r, text, target);
+        if got != *want {
+            failures.push(format!("{text:?} / {target:?}: got {got:?}, want {want:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn malformed_trigger_files_name_the_line() {
+    let a = Analyzer::new().unwrap();
+    let err = ContextRules::from_tsv("t.tsv", "no\tnegated\tforward\nnot\tnegated\tsideways\n", &a).unwrap_err();
+    assert_eq!(err.to_string(), "t.tsv:2: unknown direction \"sideways\"");
+    assert!(ContextRules::from_tsv("t.tsv", "no\tnegated\n", &a).is_err());
+}

@@ -1,0 +1,199 @@
+//! Measuring cac against coded notes: micro precision, recall and F1 of predicted codes against gold codes.
+//!
+//! Input: predictions in the output JSON-lines contract (`cac batch`) and gold codes as tab-separated
+//! `document id <TAB> code` lines (the shape of CodiEsp's `devD.tsv`, and of what a hospital can export from its
+//! coding system). Output: [`Report`] at two levels: the full code, and the three-character category (which
+//! credits a right condition coded at the wrong specificity).
+//!
+//! Codes are compared in canonical form (upper case, dot after the third character), so "i50.23", "I5023" and
+//! "I50.23" are the same code. Only documents that have gold codes are scored; predictions for other documents
+//! are counted and reported, not scored.
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::BufRead;
+
+use serde::Serialize;
+
+use crate::codeset::canonical_code;
+
+/// Precision, recall and F1 with their counts.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Scores {
+    pub true_positives: usize,
+    pub false_positives: usize,
+    pub false_negatives: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+impl Scores {
+    fn from_counts(tp: usize, fp: usize, fn_: usize) -> Scores {
+        let p = if tp + fp == 0 { 0.0 } else { tp as f64 / (tp + fp) as f64 };
+        let r = if tp + fn_ == 0 { 0.0 } else { tp as f64 / (tp + fn_) as f64 };
+        let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+        Scores { true_positives: tp, false_positives: fp, false_negatives: fn_, precision: p, recall: r, f1: f }
+    }
+}
+
+/// The result of an evaluation.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Report {
+    pub documents: usize,
+    /// Gold documents with no prediction line at all.
+    pub documents_without_prediction: usize,
+    /// Prediction lines for documents the gold file does not have (not scored).
+    pub predictions_without_gold: usize,
+    pub full_code: Scores,
+    pub category: Scores,
+    /// Codes most often predicted wrongly, with counts (full-code level).
+    pub top_false_positives: Vec<(String, usize)>,
+    /// Gold codes most often missed, with counts.
+    pub top_false_negatives: Vec<(String, usize)>,
+}
+
+/// Evaluation input that cannot be read; names the file kind and line, never note text.
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error("{what} line {line}: {reason}")]
+    Line { what: &'static str, line: usize, reason: String },
+    #[error("cannot read {what}: {source}")]
+    Io { what: &'static str, source: std::io::Error },
+}
+
+/// Reads `document id <TAB> code` lines.
+pub fn read_gold(reader: impl BufRead) -> Result<BTreeMap<String, BTreeSet<String>>, EvalError> {
+    let mut gold: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.map_err(|source| EvalError::Io { what: "gold", source })?;
+        let line = line.trim_end();
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut cols = line.split('\t');
+        let (Some(doc), Some(code)) = (cols.next(), cols.next()) else {
+            return Err(EvalError::Line { what: "gold", line: i + 1, reason: "expected `document<TAB>code`".into() });
+        };
+        let code = canonical_code(code).ok_or_else(|| EvalError::Line {
+            what: "gold",
+            line: i + 1,
+            reason: "not an ICD-10-CM code".into(),
+        })?;
+        gold.entry(doc.trim().to_string()).or_default().insert(code);
+    }
+    Ok(gold)
+}
+
+/// Reads predictions: one JSON object per line with `id` and `codes[].code`; lines with an `error` count as
+/// predicting nothing.
+pub fn read_predictions(reader: impl BufRead) -> Result<BTreeMap<String, BTreeSet<String>>, EvalError> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.map_err(|source| EvalError::Io { what: "predictions", source })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let bad = |reason: &str| EvalError::Line { what: "predictions", line: i + 1, reason: reason.into() };
+        let v: serde_json::Value = serde_json::from_str(&line).map_err(|_| bad("not valid JSON"))?;
+        let id = match &v["id"] {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Number(n) => n.to_string(),
+            _ => return Err(bad("no \"id\"")),
+        };
+        let codes = out.entry(id).or_default();
+        if let Some(list) = v["codes"].as_array() {
+            for c in list {
+                let code = c["code"].as_str().and_then(canonical_code).ok_or_else(|| bad("a code without \"code\""))?;
+                codes.insert(code);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Scores predictions against gold; `top` limits the error lists.
+pub fn evaluate(
+    predicted: &BTreeMap<String, BTreeSet<String>>,
+    gold: &BTreeMap<String, BTreeSet<String>>,
+    top: usize,
+) -> Report {
+    let empty = BTreeSet::new();
+    let (mut tp, mut fp, mut fn_) = (0, 0, 0);
+    let (mut ctp, mut cfp, mut cfn) = (0, 0, 0);
+    let mut fps: HashMap<&str, usize> = HashMap::new();
+    let mut fns: HashMap<&str, usize> = HashMap::new();
+    let mut without = 0;
+    for (doc, g) in gold {
+        let p = predicted.get(doc).unwrap_or_else(|| {
+            without += 1;
+            &empty
+        });
+        for c in p {
+            if g.contains(c) {
+                tp += 1;
+            } else {
+                fp += 1;
+                *fps.entry(c).or_insert(0) += 1;
+            }
+        }
+        for c in g.difference(p) {
+            fn_ += 1;
+            *fns.entry(c).or_insert(0) += 1;
+        }
+        let category =
+            |set: &BTreeSet<String>| -> BTreeSet<String> { set.iter().map(|c| c[..3].to_string()).collect() };
+        let (pc, gc) = (category(p), category(g));
+        ctp += pc.intersection(&gc).count();
+        cfp += pc.difference(&gc).count();
+        cfn += gc.difference(&pc).count();
+    }
+    let ranked = |m: HashMap<&str, usize>| -> Vec<(String, usize)> {
+        let mut v: Vec<(String, usize)> = m.into_iter().map(|(c, n)| (c.to_string(), n)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v.truncate(top);
+        v
+    };
+    Report {
+        documents: gold.len(),
+        documents_without_prediction: without,
+        predictions_without_gold: predicted.keys().filter(|d| !gold.contains_key(*d)).count(),
+        full_code: Scores::from_counts(tp, fp, fn_),
+        category: Scores::from_counts(ctp, cfp, cfn),
+        top_false_positives: ranked(fps),
+        top_false_negatives: ranked(fns),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn micro_scores_at_two_levels() {
+        let gold = read_gold("d1\ti50.23\nd1\tn18.32\nd2\te11.9\n".as_bytes()).unwrap();
+        let pred = read_predictions(
+            concat!(
+                r#"{"id": "d1", "codes": [{"code": "I50.23"}, {"code": "N18.30"}], "error": null}"#,
+                "\n",
+                r#"{"id": "d3", "codes": [{"code": "I10"}]}"#,
+                "\n"
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+        let r = evaluate(&pred, &gold, 5);
+        assert_eq!((r.full_code.true_positives, r.full_code.false_positives, r.full_code.false_negatives), (1, 1, 2));
+        assert!((r.full_code.precision - 0.5).abs() < 1e-9);
+        assert!((r.full_code.recall - 1.0 / 3.0).abs() < 1e-9);
+        // At category level N18.30 is right (N18) and only E11 is missed.
+        assert_eq!((r.category.true_positives, r.category.false_positives, r.category.false_negatives), (2, 0, 1));
+        assert_eq!(r.documents_without_prediction, 1);
+        assert_eq!(r.predictions_without_gold, 1);
+        assert_eq!(r.top_false_positives, vec![("N18.30".to_string(), 1)]);
+    }
+
+    #[test]
+    fn bad_lines_are_named() {
+        assert!(read_gold("d1 i50.23\n".as_bytes()).unwrap_err().to_string().contains("gold line 1"));
+        assert!(read_predictions("{\n".as_bytes()).unwrap_err().to_string().contains("predictions line 1"));
+    }
+}

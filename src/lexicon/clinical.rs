@@ -1,0 +1,94 @@
+//! The project's clinical lexicon (`models/lexicon/*.tsv`): abbreviations, acronyms and everyday synonyms.
+//!
+//! Line format (see `models/lexicon/README.md`): `term <TAB> meaning [<TAB> constraints]`, where the meaning
+//! is a code ("I21.9", or a category refined from context) or `= words` the term stands for. Parsing checks
+//! every code against the loaded code set, so a lexicon written for one release fails loudly on another that
+//! dropped a code, instead of silently suggesting nothing.
+use crate::codeset::{CodeId, CodeSet};
+use crate::error::BuildError;
+use crate::text::SectionKind;
+
+/// What a clinical term means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Meaning {
+    /// A code, possibly a category to refine from context.
+    Code(CodeId),
+    /// The words it stands for, normalized later by the lexicon builder.
+    Words(String),
+}
+
+/// When an ambiguous term may be taken at its meaning.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Constraints {
+    /// Only when written in capitals.
+    pub upper: bool,
+    /// Not inside these sections.
+    pub not_sections: Vec<SectionKind>,
+    /// Not when one of these normalized words is within [`NEAR`] tokens.
+    pub not_near: Vec<String>,
+}
+
+/// How far `not_near` looks, in tokens.
+pub const NEAR: usize = 3;
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        !self.upper && self.not_sections.is_empty() && self.not_near.is_empty()
+    }
+}
+
+/// One line of a lexicon file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClinicalTerm {
+    /// Line number in its file.
+    pub line: usize,
+    pub term: String,
+    pub meaning: Meaning,
+    pub constraints: Constraints,
+}
+
+/// Parses one lexicon file.
+pub fn parse(file: &str, text: &str, codes: &CodeSet) -> Result<Vec<ClinicalTerm>, BuildError> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let bad = |reason: String| BuildError::DataFile { file: file.to_string(), line: i + 1, reason };
+        let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
+        if !(2..=3).contains(&cols.len()) {
+            return Err(bad("expected `term<TAB>meaning[<TAB>constraints]`".into()));
+        }
+        let term = cols[0];
+        if term.is_empty() {
+            return Err(bad("empty term".into()));
+        }
+        let meaning = if let Some(words) = cols[1].strip_prefix('=') {
+            if words.trim().is_empty() {
+                return Err(bad("`=` needs the words the term stands for".into()));
+            }
+            Meaning::Words(words.trim().to_string())
+        } else {
+            let id =
+                codes.id_of(cols[1]).ok_or_else(|| bad(format!("code {} is not in {}", cols[1], codes.version())))?;
+            Meaning::Code(id)
+        };
+        let mut constraints = Constraints::default();
+        for c in cols.get(2).map_or("", |c| c).split_whitespace() {
+            if c == "case=upper" {
+                constraints.upper = true;
+            } else if let Some(list) = c.strip_prefix("not_section=") {
+                for name in list.split(',') {
+                    let kind = SectionKind::parse(name).ok_or_else(|| bad(format!("unknown section {name:?}")))?;
+                    constraints.not_sections.push(kind);
+                }
+            } else if let Some(list) = c.strip_prefix("not_near=") {
+                constraints.not_near.extend(list.split(',').filter(|w| !w.is_empty()).map(str::to_lowercase));
+            } else {
+                return Err(bad(format!("unknown constraint {c:?}")));
+            }
+        }
+        out.push(ClinicalTerm { line: i + 1, term: term.to_string(), meaning, constraints });
+    }
+    Ok(out)
+}

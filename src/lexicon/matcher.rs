@@ -1,0 +1,465 @@
+//! Matching one note: phrases, composition, refinement, selection (see the module doc of `lexicon`).
+use std::collections::HashSet;
+
+use super::clinical::NEAR;
+use super::{Lexicon, MatchKind, Mention, PhraseMeaning, TermSource, is_transparent};
+use crate::codeset::{CodeId, CodeSet};
+use crate::context::Assertion;
+use crate::text::Document;
+use crate::text::phrases::longest_non_overlapping;
+
+/// Extra positions a match may spread over beyond the ones it uses (at least this many, or as many as it uses).
+const SLACK: usize = 3;
+
+/// A candidate before selection.
+#[derive(Debug, Clone)]
+pub(super) struct Hit {
+    pub code: CodeId,
+    pub node: CodeId,
+    /// Stream positions whose words the match used, sorted and unique.
+    pub positions: Vec<u32>,
+    pub weight: u16,
+    pub kind: MatchKind,
+    pub source: TermSource,
+    pub direct: bool,
+}
+
+/// The note as a stream of word positions (tokens minus transparent punctuation and header words).
+pub(super) struct Matcher<'l, 'd, 'a> {
+    pub(super) lex: &'l Lexicon,
+    pub(super) codes: &'l CodeSet,
+    pub(super) doc: &'d Document<'a>,
+    /// Document token of each position.
+    pub(super) tok: Vec<usize>,
+    /// Word id of each position's own token (0 when no term uses it).
+    ids: Vec<u32>,
+    /// Clause of each position: sentences, split further at ";" and ":".
+    pub(super) clause: Vec<u32>,
+    /// Comma-separated segment of each position.
+    pub(super) segment: Vec<u32>,
+    /// Concept words of each position (CSR): `words[word_off[p]..word_off[p + 1]]`.
+    word_off: Vec<u32>,
+    words: Vec<u32>,
+    expanded: Vec<bool>,
+    /// The code a lexicon term named, at the position whose words it supplied.
+    named: Vec<Option<CodeId>>,
+    direct: Vec<Hit>,
+}
+
+impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
+    pub(super) fn new(lex: &'l Lexicon, codes: &'l CodeSet, doc: &'d Document<'a>) -> Self {
+        let n = doc.tokens().len();
+        let mut m = Matcher {
+            lex,
+            codes,
+            doc,
+            tok: Vec::with_capacity(n),
+            ids: Vec::with_capacity(n),
+            clause: Vec::with_capacity(n),
+            segment: Vec::with_capacity(n),
+            word_off: Vec::with_capacity(n + 1),
+            words: Vec::with_capacity(n),
+            expanded: Vec::with_capacity(n),
+            named: Vec::new(),
+            direct: Vec::new(),
+        };
+        let (mut clause, mut segment) = (0u32, 0u32);
+        let mut sentence = usize::MAX;
+        let mut after_apostrophe = false;
+        for i in 0..n {
+            if doc.sentence_index(i) != sentence {
+                sentence = doc.sentence_index(i);
+                clause += 1;
+                segment += 1;
+            }
+            if doc.in_header(i) {
+                continue;
+            }
+            let norm = doc.norm(i);
+            if is_transparent(norm) {
+                after_apostrophe = matches!(norm, "'" | "\u{2019}");
+                continue;
+            }
+            if std::mem::take(&mut after_apostrophe) && norm == "s" {
+                continue;
+            }
+            match norm {
+                ";" | ":" => {
+                    clause += 1;
+                    segment += 1;
+                    continue;
+                }
+                "," | "(" | ")" | "[" | "]" => {
+                    segment += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            m.tok.push(i);
+            m.ids.push(lex.words.lookup(norm));
+            m.clause.push(clause);
+            m.segment.push(segment);
+        }
+        m
+    }
+
+    pub(super) fn run(mut self) -> Vec<Mention> {
+        self.phrases();
+        let mut hits = std::mem::take(&mut self.direct);
+        hits.extend(self.compose());
+        let hits: Vec<Hit> = hits.into_iter().filter_map(|h| self.finish(h)).collect();
+        let selected = select(hits);
+        selected.into_iter().map(|h| self.mention(h)).collect()
+    }
+
+    /// The concept words at a position.
+    pub(super) fn words_at(&self, p: usize) -> &[u32] {
+        &self.words[self.word_off[p] as usize..self.word_off[p + 1] as usize]
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.tok.len()
+    }
+
+    /// Step 1: clinical-lexicon phrases, then the concept words of every position.
+    fn phrases(&mut self) {
+        let lex = self.lex;
+        let found = lex.phrases.find_all(&self.ids);
+        let selected = longest_non_overlapping(found, |m| {
+            let (first, last) = (self.tok[m.first], self.tok[m.last - 1]);
+            if self.doc.sentence_index(first) != self.doc.sentence_index(last) {
+                return false;
+            }
+            lex.phrases
+                .payloads(m.phrase)
+                .iter()
+                .any(|&p| self.allowed(&lex.phrase_info[p as usize].constraints, first, last))
+        });
+        let n = self.len();
+        let mut expansion: Vec<Option<&[u32]>> = vec![None; n];
+        self.named = vec![None; n];
+        let mut covered = vec![false; n];
+        for m in &selected {
+            for &p in lex.phrases.payloads(m.phrase) {
+                let info = &lex.phrase_info[p as usize];
+                let (first, last) = (self.tok[m.first], self.tok[m.last - 1]);
+                if !self.allowed(&info.constraints, first, last) {
+                    continue;
+                }
+                match &info.meaning {
+                    PhraseMeaning::Words(w) => {
+                        expansion[m.first] = Some(w);
+                        covered[m.first..m.last].iter_mut().for_each(|c| *c = true);
+                    }
+                    PhraseMeaning::Code(code) => {
+                        // A term that names a code means that code's words, so it composes like them:
+                        // "CKD 3b" names N18.32 and also supplies "chronic kidney disease" to "type 2 DM with
+                        // diabetic CKD 3b".
+                        expansion[m.first] = Some(&lex.code_words[*code as usize]);
+                        self.named[m.first] = Some(*code);
+                        covered[m.first..m.last].iter_mut().for_each(|c| *c = true);
+                        self.direct.push(Hit {
+                            code: *code,
+                            node: *code,
+                            positions: (m.first as u32..m.last as u32).collect(),
+                            weight: info.len.max(1),
+                            kind: MatchKind::Lexicon,
+                            source: TermSource::Lexicon,
+                            direct: true,
+                        })
+                    }
+                }
+            }
+        }
+        // Words after "without" name what is absent ("diabetes without complications"): they support nothing.
+        let mut absent = false;
+        self.word_off.push(0);
+        for p in 0..n {
+            if p > 0 && self.segment[p] != self.segment[p - 1] {
+                absent = false;
+            }
+            match self.doc.norm(self.tok[p]) {
+                "without" => absent = true,
+                "with" | "and" | "but" => absent = false,
+                _ => {}
+            }
+            if absent {
+                self.expanded.push(false);
+                self.word_off.push(self.words.len() as u32);
+                continue;
+            }
+            if let Some(w) = expansion[p] {
+                self.words.extend_from_slice(w);
+                self.expanded.push(true);
+            } else {
+                let id = self.ids[p];
+                if !covered[p] && id != 0 && !lex.stop.contains(&id) {
+                    self.words.push(id);
+                }
+                self.expanded.push(false);
+            }
+            self.word_off.push(self.words.len() as u32);
+        }
+    }
+
+    /// May a term with these constraints be read at document tokens `first..=last`?
+    fn allowed(&self, c: &super::Constraints, first: usize, last: usize) -> bool {
+        if c.is_empty() {
+            return true;
+        }
+        let doc = self.doc;
+        if c.upper && (first..=last).any(|i| doc.original(i).chars().any(char::is_lowercase)) {
+            return false;
+        }
+        if c.not_sections.contains(&doc.section_of(first)) {
+            return false;
+        }
+        if !c.not_near.is_empty() {
+            let lo = first.saturating_sub(NEAR);
+            let hi = (last + NEAR + 1).min(doc.tokens().len());
+            if (lo..hi).filter(|&i| i < first || i > last).any(|i| c.not_near.iter().any(|w| w == doc.norm(i))) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Step 2: code-set terms whose words all occur close together in one clause.
+    fn compose(&self) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let mut seen: HashSet<(u32, Vec<u32>)> = HashSet::new();
+        let n = self.len();
+        let mut start = 0;
+        while start < n {
+            let mut end = start + 1;
+            while end < n && self.clause[end] == self.clause[start] {
+                end += 1;
+            }
+            let mut pairs: Vec<(u32, u32)> = Vec::new();
+            for p in start..end {
+                pairs.extend(self.words_at(p).iter().map(|&w| (w, p as u32)));
+            }
+            pairs.sort_unstable();
+            pairs.dedup();
+            for &(w, p) in &pairs {
+                let Some(list) = self.lex.by_anchor.get(&w) else { continue };
+                for &e in list {
+                    let entry = &self.lex.entries[e as usize];
+                    let Some(chosen) = nearest_positions(&pairs, &entry.words, w, p) else { continue };
+                    // Within its own category a named code is refined from its surroundings, not re-read
+                    // from the words it stands for: "left leg DVT" is I82.40 refined to I82.402, never a
+                    // sibling such as a calf vein.
+                    let sibling = |named: CodeId| {
+                        self.codes.code(named).category() == self.codes.code(entry.node).category()
+                            && !self.codes.ancestors(entry.node).any(|a| a == named)
+                    };
+                    if chosen.iter().any(|&q| self.named[q as usize].is_some_and(sibling)) {
+                        continue;
+                    }
+                    let Some(kind) = self.validate(&chosen, &entry.words, &entry.order, p) else { continue };
+                    let mut positions = chosen.clone();
+                    positions.sort_unstable();
+                    positions.dedup();
+                    if !seen.insert((e, positions.clone())) {
+                        continue;
+                    }
+                    let kind = match (kind, entry.source) {
+                        (MatchKind::Exact, TermSource::DescriptionVariant | TermSource::InclusionVariant) => {
+                            MatchKind::Variant
+                        }
+                        (k, _) => k,
+                    };
+                    hits.push(Hit {
+                        code: entry.node,
+                        node: entry.node,
+                        positions,
+                        weight: entry.words.len() as u16,
+                        kind,
+                        source: entry.source,
+                        direct: false,
+                    });
+                }
+            }
+            start = end;
+        }
+        hits
+    }
+
+    /// Checks the locality rules for a term whose words were found at `chosen` (one position per word of
+    /// `words`); returns how it matched.
+    pub(super) fn validate(&self, chosen: &[u32], words: &[u32], order: &[u32], anchor: u32) -> Option<MatchKind> {
+        let mut used: Vec<u32> = chosen.to_vec();
+        used.sort_unstable();
+        used.dedup();
+        let (lo, hi) = (used[0] as usize, *used.last().unwrap_or(&used[0]) as usize);
+        if hi - lo + 1 > used.len() + SLACK.max(used.len()) {
+            return None;
+        }
+        if !self.segments_ok(&used, anchor as usize) {
+            return None;
+        }
+        // A number ("2", "3b", "4") counts only next to the words it qualifies.
+        for (k, &w) in words.iter().enumerate() {
+            if self.lex.words.name(w).starts_with(|c: char| c.is_ascii_digit())
+                && !self.number_attached(chosen[k] as usize, &used)
+            {
+                return None;
+            }
+        }
+        if used.iter().any(|&p| self.expanded[p as usize]) {
+            return Some(MatchKind::Abbreviation);
+        }
+        let contiguous = (lo..=hi).all(|p| used.binary_search(&(p as u32)).is_ok() || self.words_at(p).is_empty());
+        // In order: the written order of the term's words is the order of their positions.
+        let position_of = |w: u32| words.iter().position(|&x| x == w).map(|k| chosen[k]);
+        let in_order =
+            order.iter().filter_map(|&w| position_of(w)).collect::<Vec<_>>().windows(2).all(|p| p[0] <= p[1]);
+        Some(if contiguous && in_order { MatchKind::Exact } else { MatchKind::Compositional })
+    }
+
+    /// Positions in several comma-separated segments: the segment with most of them is the core; the others
+    /// must be next to it and hold nothing but modifiers.
+    pub(super) fn segments_ok(&self, used: &[u32], anchor: usize) -> bool {
+        let first_seg = self.segment[used[0] as usize];
+        if used.iter().all(|&p| self.segment[p as usize] == first_seg) {
+            return true;
+        }
+        let mut segs: Vec<(u32, usize)> = Vec::new();
+        for &p in used {
+            let s = self.segment[p as usize];
+            match segs.iter_mut().find(|(x, _)| *x == s) {
+                Some(e) => e.1 += 1,
+                None => segs.push((s, 1)),
+            }
+        }
+        let anchor_seg = self.segment[anchor];
+        let core = segs.iter().max_by_key(|(s, c)| (*c, *s == anchor_seg)).map(|e| e.0).unwrap_or(anchor_seg);
+        let (min_seg, max_seg) =
+            (segs.iter().map(|e| e.0).min().unwrap_or(core), segs.iter().map(|e| e.0).max().unwrap_or(core));
+        for s in min_seg..=max_seg {
+            if s == core {
+                continue;
+            }
+            // Every word of the whole segment must be a modifier.
+            let in_segment = (0..self.len()).filter(|&p| self.segment[p] == s);
+            let mut any = false;
+            for p in in_segment {
+                any = true;
+                if self.words_at(p).iter().any(|w| !self.lex.modifiers.contains(w)) {
+                    return false;
+                }
+            }
+            if !any {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// A number at position `q` is attached when another used position is next to it, or one away with a
+    /// qualifier between ("stage", "type", "grade", "class"), or when an abbreviation brought it.
+    pub(super) fn number_attached(&self, q: usize, used: &[u32]) -> bool {
+        // An expansion ("T1DM" = type 1 diabetes mellitus) brings the number with its words.
+        if self.expanded[q] {
+            return true;
+        }
+        used.iter().any(|&r| {
+            let r = r as usize;
+            if r == q {
+                return false;
+            }
+            let d = r.abs_diff(q);
+            d == 1
+                || (d == 2
+                    && matches!(
+                        self.doc.norm(self.tok[(r + q) / 2]),
+                        "stage" | "type" | "grade" | "class" | "level" | "degree" | "gravida"
+                    ))
+        })
+    }
+
+    /// Refines a hit to a billable code, with a 7th character when its category needs one.
+    fn finish(&self, mut hit: Hit) -> Option<Hit> {
+        let (code, extra, weight) = self.refine(hit.node, &hit.positions)?;
+        if code != hit.node {
+            hit.kind = MatchKind::Compositional;
+        }
+        hit.positions.extend(extra);
+        hit.positions.sort_unstable();
+        hit.positions.dedup();
+        hit.weight += weight;
+        hit.code = self.seventh(code, &hit.positions);
+        Some(hit)
+    }
+
+    fn mention(&self, h: Hit) -> Mention {
+        let first = self.tok[h.positions[0] as usize];
+        let last = self.tok[*h.positions.last().unwrap_or(&h.positions[0]) as usize] + 1;
+        let bytes = (self.doc.tokens()[first].bytes.0, self.doc.tokens()[last - 1].bytes.1);
+        Mention {
+            code: h.code,
+            node: h.node,
+            kind: h.kind,
+            source: h.source,
+            words: h.weight,
+            tokens: (first, last),
+            span: self.doc.span_of(first, last),
+            bytes,
+            assertion: Assertion::default(),
+        }
+    }
+}
+
+/// For each word, the position of its occurrence nearest to the anchor `(w, p)`.
+fn nearest_positions(pairs: &[(u32, u32)], words: &[u32], w: u32, p: u32) -> Option<Vec<u32>> {
+    let mut chosen = Vec::with_capacity(words.len());
+    for &x in words {
+        if x == w {
+            chosen.push(p);
+            continue;
+        }
+        let lo = pairs.partition_point(|&(a, _)| a < x);
+        let hi = pairs.partition_point(|&(a, _)| a <= x);
+        let best = pairs[lo..hi].iter().min_by_key(|&&(_, q)| q.abs_diff(p))?;
+        chosen.push(best.1);
+    }
+    Some(chosen)
+}
+
+/// Step 3: longest and most specific. A hit is dropped when an already kept hit used all its positions and
+/// weighs at least as much; among hits on the same positions one survives.
+fn select(mut hits: Vec<Hit>) -> Vec<Hit> {
+    hits.sort_by(|a, b| {
+        b.weight
+            .cmp(&a.weight)
+            .then(b.positions.len().cmp(&a.positions.len()))
+            .then(b.direct.cmp(&a.direct))
+            .then(a.kind.cmp(&b.kind))
+            .then(a.source.cmp(&b.source))
+            .then(a.positions.cmp(&b.positions))
+            .then(a.code.cmp(&b.code))
+    });
+    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+    for h in hits {
+        let subsumed = kept.iter().any(|k| k.weight >= h.weight && is_subset(&h.positions, &k.positions));
+        let duplicate = kept.iter().any(|k| k.code == h.code && k.positions == h.positions);
+        if !subsumed && !duplicate {
+            kept.push(h);
+        }
+    }
+    kept.sort_by_key(|h| (h.positions[0], h.code));
+    kept
+}
+
+fn is_subset(small: &[u32], big: &[u32]) -> bool {
+    let mut j = 0;
+    for &x in small {
+        while j < big.len() && big[j] < x {
+            j += 1;
+        }
+        if j == big.len() || big[j] != x {
+            return false;
+        }
+    }
+    true
+}

@@ -1,0 +1,135 @@
+//! From the code or category a term names to the billable code the sentence supports.
+//!
+//! A category (I50, N18, I82.40) is refined to the deepest code below it whose additional words (beyond the
+//! category's own) are all present close to the match, so "left leg DVT" refines I82.40 to I82.402. With no
+//! additional word present, the code below it that adds nothing is chosen: the classification's "unspecified"
+//! code (I50.9, N18.9, I82.409). Remainder codes ("Other ...") are never chosen this way: they need
+//! documentation of something specific that the words cannot show.
+//!
+//! Codes that need a 7th character get the table entry whose words the sentence supports best ("initial
+//! encounter for closed fracture", "subsequent encounter ... routine healing", "sequela"); with nothing said, the
+//! table's first entry (initial encounter) applies.
+use super::matcher::Matcher;
+use crate::codeset::CodeId;
+
+/// How far from a match (in positions) its category's additional words are looked for.
+const REFINE_WINDOW: usize = 8;
+
+impl Matcher<'_, '_, '_> {
+    /// A code that can be suggested (billable) or completed with a 7th character.
+    fn is_coding_leaf(&self, id: CodeId) -> bool {
+        let code = self.codes.code(id);
+        code.extension.is_none()
+            && (code.billable
+                || (!code.children.is_empty() && code.children.iter().all(|&c| self.codes.code(c).extension.is_some())))
+    }
+
+    /// The refined code for a match on `node` at `positions`, the positions of the words that refined it, and
+    /// how many words they add. `None` when the node has no code the note can support.
+    pub(super) fn refine(&self, node: CodeId, positions: &[u32]) -> Option<(CodeId, Vec<u32>, u16)> {
+        if self.is_coding_leaf(node) {
+            return Some((node, Vec::new(), 0));
+        }
+        let base = &self.lex.code_words[node as usize];
+        let (lo, hi) = (positions[0] as usize, *positions.last()? as usize);
+        let clause = self.clause[lo];
+        let from = lo.saturating_sub(REFINE_WINDOW);
+        let to = (hi + REFINE_WINDOW + 1).min(self.len());
+        let mut best: Option<(usize, CodeId, Vec<u32>)> = None;
+        let mut default: Option<(u8, usize, CodeId)> = None;
+        let mut stack: Vec<CodeId> = self.codes.code(node).children.clone();
+        while let Some(id) = stack.pop() {
+            let code = self.codes.code(id);
+            if !self.is_coding_leaf(id) {
+                stack.extend(code.children.iter().copied());
+                continue;
+            }
+            if self.lex.residual[id as usize] {
+                continue;
+            }
+            let extra: Vec<u32> =
+                self.lex.code_words[id as usize].iter().copied().filter(|w| base.binary_search(w).is_err()).collect();
+            if extra.is_empty() {
+                // Prefer the code the classification calls unspecified, then the shallowest.
+                let lower = code.description.to_ascii_lowercase();
+                let rank = if lower.contains("unspecified") || lower.contains(" nos") { 0 } else { 1 };
+                let key = (rank, code.code.len(), id);
+                if default.is_none_or(|d| key < d) {
+                    default = Some(key);
+                }
+                continue;
+            }
+            // Every additional word must be present near the match, in the same clause.
+            let mut found = Vec::with_capacity(extra.len());
+            for &w in &extra {
+                let at = (from..to)
+                    .filter(|&p| self.clause[p] == clause && self.words_at(p).contains(&w))
+                    .min_by_key(|&p| p.abs_diff(lo).min(p.abs_diff(hi)));
+                match at {
+                    Some(p) => found.push(p as u32),
+                    None => break,
+                }
+            }
+            if found.len() < extra.len() {
+                continue;
+            }
+            let mut all: Vec<u32> = positions.iter().copied().chain(found.iter().copied()).collect();
+            all.sort_unstable();
+            all.dedup();
+            if !self.segments_ok(&all, lo) {
+                continue;
+            }
+            let numbers_attached = found.iter().zip(&extra).all(|(&p, &w)| {
+                !self.lex.words.name(w).starts_with(|c: char| c.is_ascii_digit())
+                    || self.number_attached(p as usize, &all)
+            });
+            if !numbers_attached {
+                continue;
+            }
+            let better = match &best {
+                None => true,
+                Some((n, b, _)) => {
+                    extra.len() > *n || (extra.len() == *n && code.code.len() < self.codes.code(*b).code.len())
+                }
+            };
+            if better {
+                best = Some((extra.len(), id, found));
+            }
+        }
+        match (best, default) {
+            (Some((n, id, found)), _) => Some((id, found, n as u16)),
+            (None, Some((_, _, id))) => Some((id, Vec::new(), 0)),
+            (None, None) => None,
+        }
+    }
+
+    /// Completes a code with the 7th character its sentence supports; codes without a table are returned as is.
+    pub(super) fn seventh(&self, id: CodeId, positions: &[u32]) -> CodeId {
+        let code = self.codes.code(id);
+        if code.billable || code.children.is_empty() {
+            return id;
+        }
+        let Some(table) = self.lex.seven_words.get(&code.seven.unwrap_or(u32::MAX)) else {
+            return code.children[0];
+        };
+        // Words of the whole sentence of the match.
+        let sentence = self.doc.sentence_index(self.tok[positions[0] as usize]);
+        let mut said: Vec<u32> = (0..self.len())
+            .filter(|&p| self.doc.sentence_index(self.tok[p]) == sentence)
+            .flat_map(|p| self.words_at(p).iter().copied())
+            .collect();
+        said.sort_unstable();
+        said.dedup();
+        // Words of the code itself ("fracture") say nothing about the encounter.
+        let own = &self.lex.code_words[id as usize];
+        let mut best = (0usize, None);
+        for (character, words) in table {
+            let score = words.iter().filter(|w| own.binary_search(w).is_err() && said.binary_search(w).is_ok()).count();
+            if score > best.0 {
+                best = (score, Some(*character));
+            }
+        }
+        let wanted = best.1.or_else(|| table.first().map(|t| t.0));
+        code.children.iter().copied().find(|&c| self.codes.code(c).extension == wanted).unwrap_or(code.children[0])
+    }
+}

@@ -1,0 +1,113 @@
+//! Table tests: notes written by the project and the codes the text stage must find (and must not).
+//!
+//! Each row is a short note, the codes it must suggest, and codes it must not suggest. They exercise the
+//! lexicon (abbreviations, synonyms), composition (modifiers gathered around a condition, the deepest code fully
+//! supported), 7th characters, and assertion (negated, family and hypothetical mentions are not suggested).
+use cac::Note;
+
+use crate::common::engine;
+
+/// (note, must suggest, must not suggest)
+type Row = (&'static str, &'static [&'static str], &'static [&'static str]);
+
+const ROWS: &[Row] = &[
+    // The cases.
+    ("acute on chronic systolic CHF", &["I50.23"], &["I50.9", "I50.21", "I50.22"]),
+    ("chronic HFrEF", &["I50.22"], &["I50.9"]),
+    ("type 2 DM with diabetic CKD stage 3b", &["E11.22", "N18.32"], &["E11.9", "N18.9"]),
+    ("closed fracture of the right femoral neck, initial encounter", &["S72.001A"], &["S72.009A"]),
+    ("community-acquired pneumonia", &["J18.9"], &[]),
+    ("UTI due to E. coli", &["N39.0", "B96.20"], &[]),
+    // Heart failure by type and acuity.
+    ("acute systolic heart failure", &["I50.21"], &["I50.9"]),
+    ("HFpEF", &["I50.30"], &[]),
+    ("chronic diastolic CHF", &["I50.32"], &[]),
+    ("Heart failure, acute on chronic, systolic.", &["I50.23"], &["I50.9"]),
+    ("CHF", &["I50.9"], &[]),
+    ("Acute decompensated heart failure.", &["I50.9"], &[]),
+    // Kidney disease by stage.
+    ("CKD stage 4", &["N18.4"], &["N18.9"]),
+    ("CKD 3a", &["N18.31"], &["N18.9"]),
+    ("ESRD on hemodialysis", &["N18.6"], &[]),
+    ("chronic kidney disease", &["N18.9"], &[]),
+    ("AKI", &["N17.9"], &[]),
+    ("acute kidney injury on CKD stage 3", &["N17.9", "N18.30"], &[]),
+    // Diabetes.
+    ("T2DM", &["E11.9"], &[]),
+    ("type 2 diabetes with hyperglycemia", &["E11.65"], &["E11.9"]),
+    ("type 1 diabetes mellitus", &["E10.9"], &["E11.9"]),
+    ("DM2 with diabetic polyneuropathy", &["E11.42"], &["E11.9"]),
+    // Lungs.
+    ("COPD exacerbation", &["J44.1"], &["J44.9"]),
+    ("COPD", &["J44.9"], &[]),
+    ("pneumonia due to Streptococcus pneumoniae", &["J13"], &["J18.9"]),
+    ("OSA on CPAP", &["G47.33"], &[]),
+    // Heart and vessels.
+    ("paroxysmal AFib", &["I48.0"], &["I48.91"]),
+    ("atrial fibrillation", &["I48.91"], &[]),
+    ("essential hypertension", &["I10"], &[]),
+    ("HTN", &["I10"], &[]),
+    ("NSTEMI", &["I21.4"], &[]),
+    ("pulmonary embolism", &["I26.99"], &[]),
+    ("left leg DVT", &["I82.402"], &["I82.409"]),
+    // Other systems.
+    ("hyperlipidemia", &["E78.5"], &[]),
+    ("GERD", &["K21.9"], &[]),
+    ("BPH", &["N40.0"], &[]),
+    ("hypothyroidism", &["E03.9"], &[]),
+    ("iron deficiency anemia", &["D50.9"], &[]),
+    ("generalized anxiety disorder", &["F41.1"], &[]),
+    ("primary osteoarthritis of the right knee", &["M17.11"], &[]),
+    ("right lower quadrant abdominal pain", &["R10.31"], &["R10.9"]),
+    ("Crohn's disease", &["K50.90"], &[]),
+    ("E. coli sepsis", &["A41.51"], &["B96.20"]),
+    ("UTI", &["N39.0"], &[]),
+    ("TIA", &["G45.9"], &[]),
+    // 7th characters.
+    ("open fracture of the left femoral neck", &["S72.002B"], &[]),
+    ("right femoral neck fracture, subsequent encounter with routine healing", &["S72.001D"], &[]),
+    // Locality: modifiers do not jump across an unrelated comma-separated phrase or attach to a duration.
+    ("heart failure, right knee pain", &["I50.9", "M25.561"], &["I50.810"]),
+    ("CKD for 4 weeks", &["N18.9"], &["N18.4"]),
+    // Ambiguous abbreviations resolved by context.
+    ("PHYSICAL EXAM:\nPE: lungs clear, heart regular.", &[], &["I26.99"]),
+    ("SpO2 95% on RA.", &[], &["M06.9"]),
+    // Assertion.
+    ("Patient denies chest pain.", &[], &["R07.9"]),
+    ("Mother with breast cancer.", &[], &["C50.919"]),
+    ("Return if you develop fever.", &[], &["R50.9"]),
+    ("No fever, chills or cough.", &[], &["R50.9", "R68.83", "R05.9"]),
+];
+
+#[test]
+fn compositional_and_assertion_table() {
+    let engine = engine();
+    let mut failures = Vec::new();
+    for (text, must, must_not) in ROWS {
+        let coded = engine.code(&Note::new("t", *text)).unwrap();
+        let got: Vec<&str> = coded.codes.iter().map(|s| s.code.as_str()).collect();
+        for code in *must {
+            if !got.contains(code) {
+                failures.push(format!("{text:?}: expected {code}, got {got:?}"));
+            }
+        }
+        for code in *must_not {
+            if got.contains(code) {
+                failures.push(format!("{text:?}: must not suggest {code}, got {got:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} rows failed:\n{}", failures.len(), ROWS.len(), failures.join("\n"));
+}
+
+#[test]
+fn excluded_mentions_carry_their_reason_and_assertion() {
+    let coded =
+        engine().code(&Note::new("t", "Denies chest pain. Family history: mother with breast cancer.")).unwrap();
+    let reasons: Vec<(&str, &str)> =
+        coded.excluded.iter().map(|x| (x.suggestion.code.as_str(), x.reason.as_str())).collect();
+    assert!(reasons.contains(&("R07.9", "negated")), "{reasons:?}");
+    let chest = coded.excluded.iter().find(|x| x.suggestion.code == "R07.9").unwrap();
+    assert!(chest.suggestion.evidence[0].assertion.negated);
+    assert!(coded.excluded.iter().any(|x| x.reason == "family"), "{reasons:?}");
+}
