@@ -19,7 +19,7 @@ pub fn codeset() -> Arc<CodeSet> {
     cac::cli::data::load_codeset(&data_dir()).expect("run `make setup` first")
 }
 
-/// A ~4 KB outpatient note written for the benches (no real patient).
+/// A 4 KB outpatient note written for the benches (no real patient).
 pub const NOTE_4K: &str = "CHIEF COMPLAINT: Shortness of breath and leg swelling.
 
 HISTORY OF PRESENT ILLNESS: 68-year-old man with acute on chronic systolic heart failure, essential hypertension,
@@ -64,4 +64,26 @@ ASSESSMENT AND PLAN:
 7. Mild hyponatremia and creatinine above baseline, likely from diuresis; monitor.
 
 Follow up in one week, sooner if worse. Return precautions discussed, patient verbalized understanding.
+
+HOSPITAL COURSE SUMMARY FROM LAST ADMISSION: Treated for community-acquired pneumonia with ceftriaxone and
+azithromycin, discharged home on day 4. Urinary tract infection due to E. coli during that stay, resolved.
+Hemoglobin then 10.8 g/dL, attributed to anemia of chronic kidney disease; iron studies were unremarkable.
+Creatinine peaked at 1.9 mg/dL with acute kidney injury from dehydration and recovered with fluids.
+He was counseled on smoking cessation long ago and has not smoked since; no alcohol or drug use.
+
+DIAGNOSES:
+- Acute on chronic systolic (congestive) heart failure
+- Essential (primary) hypertension
+- Type 2 diabetes mellitus without complications
+- Chronic obstructive pulmonary disease, unspecified
+- Hyperlipidemia, unspecified
+- Obstructive sleep apnea (adult) (pediatric)
+- Gastro-esophageal reflux disease without esophagitis
+- Benign prostatic hyperplasia without lower urinary tract symptoms
+- Unilateral primary osteoarthritis, right knee
+- Personal history of colonic polyps
+- Vitamin D deficiency, unspecified
+- Chronic kidney disease, stage 3a (moderate)
+- Morbid (severe) obesity due to excess calories
+- Iron deficiency anemia
 ";

@@ -20,7 +20,19 @@ fn offset(n: usize) -> u32 {
 }
 
 fn evidence(e: Evidence) -> pb::Evidence {
-    pb::Evidence { begin: offset(e.begin), end: offset(e.end), text: e.text }
+    let a = e.assertion;
+    pb::Evidence {
+        begin: offset(e.begin),
+        end: offset(e.end),
+        text: e.text,
+        assertion: Some(pb::Assertion {
+            negated: a.negated,
+            uncertain: a.uncertain,
+            hypothetical: a.hypothetical,
+            historical: a.historical,
+            family: a.family,
+        }),
+    }
 }
 
 fn suggestion(s: Suggestion) -> pb::CodeSuggestion {

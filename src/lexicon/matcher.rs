@@ -43,6 +43,9 @@ pub(super) struct Matcher<'l, 'd, 'a> {
     expanded: Vec<bool>,
     /// The code a lexicon term named, at the position whose words it supplied.
     named: Vec<Option<CodeId>>,
+    /// The last position of the phrase that supplied a position's words (the position itself otherwise), so
+    /// that evidence covers the whole phrase ("abdominal pain", not "abdominal").
+    phrase_end: Vec<u32>,
     direct: Vec<Hit>,
 }
 
@@ -61,6 +64,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             words: Vec::with_capacity(n),
             expanded: Vec::with_capacity(n),
             named: Vec::new(),
+            phrase_end: Vec::new(),
             direct: Vec::new(),
         };
         let (mut clause, mut segment) = (0u32, 0u32);
@@ -138,6 +142,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         let n = self.len();
         let mut expansion: Vec<Option<&[u32]>> = vec![None; n];
         self.named = vec![None; n];
+        self.phrase_end = (0..n as u32).collect();
         let mut covered = vec![false; n];
         for m in &selected {
             for &p in lex.phrases.payloads(m.phrase) {
@@ -149,6 +154,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                 match &info.meaning {
                     PhraseMeaning::Words(w) => {
                         expansion[m.first] = Some(w);
+                        self.phrase_end[m.first] = (m.last - 1) as u32;
                         covered[m.first..m.last].iter_mut().for_each(|c| *c = true);
                     }
                     PhraseMeaning::Code(code) => {
@@ -157,6 +163,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                         // diabetic CKD 3b".
                         expansion[m.first] = Some(&lex.code_words[*code as usize]);
                         self.named[m.first] = Some(*code);
+                        self.phrase_end[m.first] = (m.last - 1) as u32;
                         covered[m.first..m.last].iter_mut().for_each(|c| *c = true);
                         self.direct.push(Hit {
                             code: *code,
@@ -340,10 +347,12 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             if s == core {
                 continue;
             }
-            // Every word of the whole segment must be a modifier.
-            let in_segment = (0..self.len()).filter(|&p| self.segment[p] == s);
+            // Every word of the whole segment must be a modifier. Segment ids rise along the stream, so a
+            // segment is one contiguous run of positions.
+            let from = self.segment.partition_point(|&x| x < s);
+            let to = self.segment.partition_point(|&x| x <= s);
             let mut any = false;
-            for p in in_segment {
+            for p in from..to {
                 any = true;
                 if self.words_at(p).iter().any(|w| !self.lex.modifiers.contains(w)) {
                     return false;
@@ -394,7 +403,8 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
 
     fn mention(&self, h: Hit) -> Mention {
         let first = self.tok[h.positions[0] as usize];
-        let last = self.tok[*h.positions.last().unwrap_or(&h.positions[0]) as usize] + 1;
+        let end = h.positions.iter().map(|&p| self.phrase_end[p as usize]).max().unwrap_or(h.positions[0]);
+        let last = self.tok[end as usize] + 1;
         let bytes = (self.doc.tokens()[first].bytes.0, self.doc.tokens()[last - 1].bytes.1);
         Mention {
             code: h.code,

@@ -166,6 +166,8 @@ pub struct Lexicon {
     code_words: Vec<Box<[u32]>>,
     /// Codes whose description only names a remainder ("Other ..."): never chosen by refinement.
     residual: Vec<bool>,
+    /// Codes that can be suggested, or completed with a 7th character: the leaves refinement descends to.
+    coding_leaf: Vec<bool>,
     /// Required words of each 7th-character table entry, by table.
     seven_words: HashMap<u32, SevenWords>,
 }
@@ -231,6 +233,12 @@ impl Lexicon {
                 continue;
             }
             for (list, source) in terms::code_terms(code, &mut tokens_of) {
+                // A factor influencing health status (chapter 21) needs its circumstance stated: "Pregnancy NOS"
+                // (Z33.1, incidental pregnant state) or "Donor NOS" from one word would fire on every
+                // mention of a pregnancy or a transplant donor.
+                if code.code.starts_with('Z') && list.len() < 2 {
+                    continue;
+                }
                 let order: Vec<u32> = list.iter().map(|w| words.intern(w)).collect();
                 let set = sorted_unique(order.clone());
                 entries.push(Entry { node: id, words: set.into(), order: order.into(), source });
@@ -336,6 +344,15 @@ impl Lexicon {
                 by_anchor.entry(anchor).or_default().push(i as u32);
             }
         }
+        let coding_leaf = codes
+            .codes()
+            .iter()
+            .map(|c| {
+                c.extension.is_none()
+                    && (c.billable
+                        || (!c.children.is_empty() && c.children.iter().all(|&k| codes.code(k).extension.is_some())))
+            })
+            .collect();
         Ok(Lexicon {
             words,
             stop,
@@ -346,6 +363,7 @@ impl Lexicon {
             by_anchor,
             code_words,
             residual,
+            coding_leaf,
             seven_words,
         })
     }

@@ -18,10 +18,7 @@ const REFINE_WINDOW: usize = 8;
 impl Matcher<'_, '_, '_> {
     /// A code that can be suggested (billable) or completed with a 7th character.
     fn is_coding_leaf(&self, id: CodeId) -> bool {
-        let code = self.codes.code(id);
-        code.extension.is_none()
-            && (code.billable
-                || (!code.children.is_empty() && code.children.iter().all(|&c| self.codes.code(c).extension.is_some())))
+        self.lex.coding_leaf[id as usize]
     }
 
     /// The refined code for a match on `node` at `positions`, the positions of the words that refined it, and
@@ -37,6 +34,9 @@ impl Matcher<'_, '_, '_> {
         let to = (hi + REFINE_WINDOW + 1).min(self.len());
         let mut best: Option<(usize, CodeId, Vec<u32>)> = None;
         let mut default: Option<(u8, usize, CodeId)> = None;
+        // When every code below adds a word, the one the classification calls unspecified on one axis
+        // ("... of unspecified female breast") with the fewest additions stands in for it.
+        let mut fallback: Option<(usize, CodeId)> = None;
         let mut stack: Vec<CodeId> = self.codes.code(node).children.clone();
         while let Some(id) = stack.pop() {
             let code = self.codes.code(id);
@@ -58,6 +58,11 @@ impl Matcher<'_, '_, '_> {
                     default = Some(key);
                 }
                 continue;
+            }
+            if code.description.to_ascii_lowercase().contains("unspecified")
+                && fallback.is_none_or(|f| (extra.len(), id) < f)
+            {
+                fallback = Some((extra.len(), id));
             }
             // Every additional word must be present near the match, in the same clause.
             let mut found = Vec::with_capacity(extra.len());
@@ -96,10 +101,11 @@ impl Matcher<'_, '_, '_> {
                 best = Some((extra.len(), id, found));
             }
         }
-        match (best, default) {
-            (Some((n, id, found)), _) => Some((id, found, n as u16)),
-            (None, Some((_, _, id))) => Some((id, Vec::new(), 0)),
-            (None, None) => None,
+        match (best, default, fallback) {
+            (Some((n, id, found)), _, _) => Some((id, found, n as u16)),
+            (None, Some((_, _, id)), _) => Some((id, Vec::new(), 0)),
+            (None, None, Some((_, id))) => Some((id, Vec::new(), 0)),
+            (None, None, None) => None,
         }
     }
 
@@ -114,10 +120,15 @@ impl Matcher<'_, '_, '_> {
         };
         // Words of the whole sentence of the match.
         let sentence = self.doc.sentence_index(self.tok[positions[0] as usize]);
-        let mut said: Vec<u32> = (0..self.len())
-            .filter(|&p| self.doc.sentence_index(self.tok[p]) == sentence)
-            .flat_map(|p| self.words_at(p).iter().copied())
-            .collect();
+        let in_sentence = |p: usize| self.doc.sentence_index(self.tok[p]) == sentence;
+        let (mut from, mut to) = (positions[0] as usize, positions[0] as usize);
+        while from > 0 && in_sentence(from - 1) {
+            from -= 1;
+        }
+        while to < self.len() && in_sentence(to) {
+            to += 1;
+        }
+        let mut said: Vec<u32> = (from..to).flat_map(|p| self.words_at(p).iter().copied()).collect();
         said.sort_unstable();
         said.dedup();
         // Words of the code itself ("fracture") say nothing about the encounter.

@@ -171,8 +171,9 @@ pub(crate) fn required(tokens: &[String]) -> Vec<String> {
     let mut i = 0;
     while i < tokens.len() {
         match tokens[i].as_str() {
-            // "without complications", "without hemorrhage or perforation": what follows is absent.
-            "without" => {
+            // "without complications", "without hemorrhage or perforation": what follows is absent;
+            // "except renal pelvis", "excluding ...": what follows is carved out.
+            "without" | "except" | "excluding" => {
                 let mut j = i;
                 while j < tokens.len() && tokens[j] != "," && !(j > i && tokens[j] == "with") {
                     keep[j] = false;
@@ -238,6 +239,10 @@ mod tests {
         );
         assert_eq!(req("Chronic kidney disease, stage 3b"), vec![words(&["chronic", "kidney", "disease", "3b"])]);
         assert_eq!(req("Urinary tract infection, site not specified"), vec![words(&["urinary", "tract", "infection"])]);
+        assert_eq!(
+            req("Malignant neoplasm of unspecified kidney, except renal pelvis"),
+            vec![words(&["malignant", "neoplasm", "kidney"])]
+        );
         assert_eq!(
             req("Gastric ulcer, unspecified as acute or chronic, without hemorrhage or perforation"),
             vec![words(&["gastric", "ulcer"])]

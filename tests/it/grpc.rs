@@ -70,6 +70,7 @@ async fn code_note_round_trip() {
     assert_eq!(slice, ev.text);
     assert_eq!(ev.text, "acute on chronic systolic heart failure");
     assert!(response.codes.iter().any(|c| c.code == "I10"));
+    assert_eq!(ev.assertion, Some(pb::Assertion::default()), "affirmed, current, the patient's");
     server.shutdown().await;
 }
 
@@ -98,6 +99,14 @@ async fn bad_requests_get_clear_statuses_and_the_service_keeps_serving() {
         .unwrap()
         .into_inner();
     assert_eq!(ok.codes[0].code, "I10");
+    let denied = client
+        .code_note(pb::CodeNoteRequest { note_id: "d".into(), text: "Denies chest pain.".into(), setting: 0 })
+        .await
+        .unwrap()
+        .into_inner();
+    let chest = denied.excluded.iter().find(|x| x.code == "R07.9").expect("negated chest pain in excluded");
+    assert_eq!(chest.reason, "negated");
+    assert!(chest.evidence[0].assertion.as_ref().unwrap().negated);
     server.shutdown().await;
 }
 

@@ -5,3 +5,4 @@ mod common;
 mod compose;
 mod contract;
 mod grpc;
+mod props;
