@@ -111,3 +111,8 @@ fn excluded_mentions_carry_their_reason_and_assertion() {
     assert!(chest.suggestion.evidence[0].assertion.negated);
     assert!(coded.excluded.iter().any(|x| x.reason == "family"), "{reasons:?}");
 }
+
+#[test]
+fn the_clinical_lexicon_covers_at_least_a_thousand_terms() {
+    assert!(engine().lexicon().phrase_count() >= 1_000, "{}", engine().lexicon().phrase_count());
+}
