@@ -22,6 +22,9 @@ pub(super) struct Hit {
     pub kind: MatchKind,
     pub source: TermSource,
     pub direct: bool,
+    /// Length of the chosen code's description: among equal readings the plainer code wins ("Rheumatoid
+    /// arthritis, unspecified" over "... without rheumatoid factor, unspecified site").
+    pub plainness: usize,
 }
 
 /// The note as a stream of word positions (tokens minus transparent punctuation and header words).
@@ -173,6 +176,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                             kind: MatchKind::Lexicon,
                             source: TermSource::Lexicon,
                             direct: true,
+                            plainness: 0,
                         })
                     }
                 }
@@ -284,6 +288,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                         kind,
                         source: entry.source,
                         direct: false,
+                        plainness: 0,
                     });
                 }
             }
@@ -398,6 +403,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         hit.positions.dedup();
         hit.weight += weight;
         hit.code = self.seventh(code, &hit.positions);
+        hit.plainness = self.codes.code(hit.code).description.len();
         Some(hit)
     }
 
@@ -446,6 +452,7 @@ fn select(mut hits: Vec<Hit>) -> Vec<Hit> {
             .then(b.direct.cmp(&a.direct))
             .then(a.kind.cmp(&b.kind))
             .then(a.source.cmp(&b.source))
+            .then(a.plainness.cmp(&b.plainness))
             .then(a.positions.cmp(&b.positions))
             .then(a.code.cmp(&b.code))
     });

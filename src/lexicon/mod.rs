@@ -304,6 +304,49 @@ impl Lexicon {
                 phrase_info.push(Phrase { meaning, constraints: term.constraints, len });
             }
         }
+        // Spacing variants: the tabular writes "gastro-esophageal", notes also "gastroesophageal". Each
+        // hyphenated pair of the code set gets its joined spelling as a term standing for both words, unless the
+        // joined spelling is itself a word of the code set.
+        let mut joined_pairs: Vec<(String, String, String)> = Vec::new();
+        for code in codes.codes() {
+            if code.extension.is_some() {
+                continue;
+            }
+            let texts = std::iter::once(code.description.as_str())
+                .chain(code.notes_of(crate::codeset::NoteKind::InclusionTerm).map(|n| n.text.as_str()));
+            for text in texts {
+                if !text.contains('-') {
+                    continue;
+                }
+                let t = tokens_of(text);
+                for w in t.windows(3) {
+                    let alpha = |x: &str| x.chars().all(char::is_alphabetic) && x.len() > 1;
+                    if w[1] == "-" && alpha(&w[0]) && alpha(&w[2]) {
+                        joined_pairs.push((format!("{}{}", w[0], w[2]), w[0].clone(), w[2].clone()));
+                    }
+                }
+            }
+        }
+        joined_pairs.sort();
+        joined_pairs.dedup();
+        for (joined, a, b) in joined_pairs {
+            if words.id(&words.canonical(&joined)).is_some() {
+                continue;
+            }
+            let ids = [words.intern(&joined)];
+            let expansion: Box<[u32]> = terms::required(&[a, b]).iter().map(|w| words.intern(w)).collect();
+            if expansion.is_empty() {
+                continue;
+            }
+            if let Some((_, true)) = builder.add_indexed(&ids, phrase_info.len() as u32)? {
+                first_seen.push(("code set".to_string(), 0));
+                phrase_info.push(Phrase {
+                    meaning: PhraseMeaning::Words(expansion),
+                    constraints: Constraints::default(),
+                    len: 1,
+                });
+            }
+        }
         if !duplicates.is_empty() {
             return Err(BuildError::Lexicon(format!(
                 "{} terms are listed twice (after case, plurals and word forms):\n{}",
