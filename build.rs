@@ -36,6 +36,9 @@ fn embed_models(out: &std::path::Path) -> Result<(), Box<dyn std::error::Error>>
         ("WORD_FORMS", "models/words/forms.tsv"),
         ("MODIFIERS", "models/words/modifiers.tsv"),
         ("CONTEXT_TRIGGERS", "models/context/triggers.tsv"),
+        ("COMBINATIONS", "models/coding/combinations.tsv"),
+        ("INTEGRAL_SYMPTOMS", "models/coding/integral_symptoms.tsv"),
+        ("CPT_STARTER", "models/cpt/starter.tsv"),
     ] {
         let path = root.join(file);
         writeln!(

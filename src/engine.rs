@@ -13,11 +13,11 @@ use std::sync::Arc;
 
 use crate::catalog::Catalog;
 use crate::classify::{RuleScorer, Scorer};
-use crate::codeset::CodeSet;
-use crate::coding;
+use crate::codeset::{CodeSet, ProcedureTable};
+use crate::coding::{self, CodingRules};
 use crate::context::{self, ContextRules, TargetAssertion};
 use crate::error::{BuildError, Error, Result};
-use crate::lexicon::{Lexicon, LexiconSources};
+use crate::lexicon::{Lexicon, LexiconSources, ProcedureMatcher};
 use crate::note::Note;
 use crate::suggestion::CodedNote;
 use crate::text::Analyzer;
@@ -30,16 +30,45 @@ pub struct EngineBuilder {
     codes: Arc<CodeSet>,
     scorer: Option<Box<dyn Scorer>>,
     max_note_bytes: usize,
+    min_score: f32,
+    disabled: Vec<coding::RuleSwitch>,
+    procedures: Option<ProcedureTable>,
 }
 
 impl EngineBuilder {
     pub fn new(codes: Arc<CodeSet>) -> EngineBuilder {
-        EngineBuilder { codes, scorer: None, max_note_bytes: DEFAULT_MAX_NOTE_BYTES }
+        EngineBuilder {
+            codes,
+            scorer: None,
+            max_note_bytes: DEFAULT_MAX_NOTE_BYTES,
+            min_score: 0.0,
+            disabled: Vec::new(),
+            procedures: None,
+        }
     }
 
     /// The scorer to use; [`RuleScorer`] when not set.
     pub fn scorer(mut self, scorer: Box<dyn Scorer>) -> EngineBuilder {
         self.scorer = Some(scorer);
+        self
+    }
+
+    /// Candidates scored below this are not suggested (they are listed in `excluded` as `low_score`).
+    pub fn min_score(mut self, min_score: f32) -> EngineBuilder {
+        self.min_score = min_score;
+        self
+    }
+
+    /// The procedure table to use (the embedded starter table when not set; the CLI's `--cpt-file` gives one
+    /// with licensed descriptors).
+    pub fn procedures(mut self, table: ProcedureTable) -> EngineBuilder {
+        self.procedures = Some(table);
+        self
+    }
+
+    /// Switches a guideline rule off, to measure what it does.
+    pub fn disable_rule(mut self, rule: coding::RuleSwitch) -> EngineBuilder {
+        self.disabled.push(rule);
         self
     }
 
@@ -57,8 +86,18 @@ impl EngineBuilder {
         let lexicon = Lexicon::build(&self.codes, &analyzer, &LexiconSources::embedded())?;
         let (file, triggers) = crate::models::CONTEXT_TRIGGERS;
         let context = ContextRules::from_tsv(file, triggers, &analyzer)?;
+        let mut rules = CodingRules::build(&self.codes, &lexicon, &analyzer)?;
+        let procedures = self.procedures.map_or_else(ProcedureTable::embedded, Ok)?;
+        let procedure_matcher = ProcedureMatcher::build(&procedures, &analyzer)?;
+        for &r in &self.disabled {
+            rules.disable(r);
+        }
         Ok(Engine {
+            procedures,
+            procedure_matcher,
             context,
+            rules,
+            min_score: self.min_score,
             catalog: Catalog::new(Arc::clone(&self.codes))?,
             codes: self.codes,
             analyzer,
@@ -75,6 +114,11 @@ pub struct Engine {
     analyzer: Analyzer,
     lexicon: Lexicon,
     context: ContextRules,
+    rules: CodingRules,
+    procedures: ProcedureTable,
+    procedure_matcher: ProcedureMatcher,
+    /// Candidates scored below this are reported as excluded (`low_score`).
+    min_score: f32,
     scorer: Box<dyn Scorer>,
     catalog: Catalog,
     max_note_bytes: usize,
@@ -131,7 +175,8 @@ impl Engine {
         for m in &mut mentions {
             m.assertion = context.assertion(&doc, m.tokens.0, m.tokens.1);
         }
-        let candidates = coding::candidates(mentions);
+        let cx = coding::NoteContext { codes: &self.codes, lexicon: &self.lexicon, doc: &doc, setting: note.setting };
+        let mut candidates = self.rules.propose(&cx, mentions);
         let scores = self.scorer.score(&self.codes, &candidates)?;
         if scores.len() != candidates.len() {
             return Err(Error::Internal {
@@ -139,13 +184,24 @@ impl Engine {
                 reason: format!("{} scores for {} candidates", scores.len(), candidates.len()),
             });
         }
-        let (codes, excluded) = coding::suggestions(&self.codes, &doc, &candidates, &scores);
+        let mut coded = self.rules.finalize(&cx, &mut candidates, &scores, self.min_score);
+        let input = coding::procedures::ProcedureInput {
+            table: &self.procedures,
+            doc: &doc,
+            context: &context,
+            setting: note.setting,
+            patient_status: note.patient_status,
+            diagnoses: &coded.codes,
+        };
+        let (procedures, set_aside) = coding::procedures::code(&input, self.procedure_matcher.find(&doc));
+        coded.codes.extend(procedures);
+        coded.excluded.extend(set_aside);
         Ok(CodedNote {
             id: note.id.clone(),
             codeset: self.codes.version().to_string(),
-            codes,
-            excluded,
-            gaps: Vec::new(),
+            codes: coded.codes,
+            excluded: coded.excluded,
+            gaps: coded.gaps,
         })
     }
 

@@ -1,7 +1,8 @@
 //! The JSON-lines contract of `cac batch` and `cac code --json`, as pure functions over bytes.
 //!
-//! Input line: `{"id": "n1", "text": "...", "setting": "inpatient" | "outpatient" | "emergency"}` (setting
-//! optional, default outpatient; id a string or number, optional). Output line: the [`CodedNote`] fields plus
+//! Input line: `{"id": "n1", "text": "...", "setting": "inpatient" | "outpatient" | "emergency",
+//! "patient_status": "new" | "established"}` (setting optional, default outpatient; patient_status optional, read
+//! from the note when absent; id a string or number, optional). Output line: the [`CodedNote`] fields plus
 //! `"error": null`, or `{"id": ..., "error": "..."}` when the line cannot be coded.
 //!
 //! Error messages never quote the line: serde_json's own messages can echo a string value, and that value may be
@@ -10,7 +11,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::note::{Note, Setting};
+use crate::note::{Note, PatientStatus, Setting};
 use crate::suggestion::CodedNote;
 
 /// One input line, read: the id as given (echoed in the output) and the note, or why it cannot be coded.
@@ -68,7 +69,15 @@ pub fn parse_line(line: &[u8], line_no: usize, offset: u64) -> InputLine {
         },
         Some(_) => return fail(id, format!("line {line_no}: \"setting\" must be a string")),
     };
-    InputLine { id, note: Ok(Note { id: id_string, text: note_text, setting }) }
+    let patient_status = match object.remove("patient_status") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => match s.parse::<PatientStatus>() {
+            Ok(s) => Some(s),
+            Err(msg) => return fail(id, format!("line {line_no}: {msg}")),
+        },
+        Some(_) => return fail(id, format!("line {line_no}: \"patient_status\" must be a string")),
+    };
+    InputLine { id, note: Ok(Note { id: id_string, text: note_text, setting, patient_status }) }
 }
 
 /// One input line of `cac context`: `{"id": ..., "text": "...", "targets": ["edema", ...]}`.

@@ -36,5 +36,5 @@ pub mod text;
 pub use codeset::CodeSet;
 pub use engine::{Engine, EngineBuilder};
 pub use error::{BuildError, Error};
-pub use note::{Note, Setting};
+pub use note::{Note, PatientStatus, Setting};
 pub use suggestion::{CodedNote, Evidence, Excluded, Gap, Suggestion};

@@ -35,6 +35,35 @@ impl std::str::FromStr for Setting {
     }
 }
 
+/// Whether the patient is new to the practice or established (office E/M codes differ).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PatientStatus {
+    New,
+    Established,
+}
+
+impl PatientStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PatientStatus::New => "new",
+            PatientStatus::Established => "established",
+        }
+    }
+}
+
+impl std::str::FromStr for PatientStatus {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<PatientStatus, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "new" => Ok(PatientStatus::New),
+            "established" => Ok(PatientStatus::Established),
+            _ => Err("patient_status must be \"new\" or \"established\"".to_string()),
+        }
+    }
+}
+
 /// A clinical note to code. `text` is PHI: it never reaches a log line or an error message.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Note {
@@ -42,11 +71,13 @@ pub struct Note {
     pub id: String,
     pub text: String,
     pub setting: Setting,
+    /// New or established patient, when the caller knows; otherwise read from the note.
+    pub patient_status: Option<PatientStatus>,
 }
 
 impl Note {
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Note {
-        Note { id: id.into(), text: text.into(), setting: Setting::default() }
+        Note { id: id.into(), text: text.into(), setting: Setting::default(), patient_status: None }
     }
 
     pub fn with_setting(mut self, setting: Setting) -> Note {
@@ -62,6 +93,7 @@ impl std::fmt::Debug for Note {
             .field("id", &self.id)
             .field("text_bytes", &self.text.len())
             .field("setting", &self.setting)
+            .field("patient_status", &self.patient_status)
             .finish()
     }
 }

@@ -36,6 +36,12 @@ pub struct Suggestion {
     pub score: f64,
     pub billable: bool,
     pub evidence: Vec<Evidence>,
+    /// Position in the claim: 1 is the principal (inpatient) or first-listed (outpatient) diagnosis. Absent for
+    /// excluded candidates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<u32>,
+    /// The rule that produced this suggestion (or set it aside), in a sentence.
+    pub rationale: String,
 }
 
 /// A candidate that is not suggested, and why.

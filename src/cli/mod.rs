@@ -30,6 +30,13 @@ struct Cli {
     /// Largest note accepted, in bytes.
     #[arg(long, global = true, env = "CAC_MAX_NOTE_BYTES", default_value_t = DEFAULT_MAX_NOTE_BYTES)]
     max_note_bytes: usize,
+    /// A licensed CPT descriptor file (tab-separated code and descriptor, as in the AMA data files); its
+    /// descriptors replace the project's own descriptions.
+    #[arg(long, global = true, env = "CAC_CPT_FILE")]
+    cpt_file: Option<PathBuf>,
+    /// Switch a guideline rule off (repeatable), to measure what it does on an evaluation set.
+    #[arg(long = "disable-rule", global = true, value_enum)]
+    disable_rules: Vec<crate::coding::RuleSwitch>,
     /// Log level (error, warn, info, debug, trace); logs go to stderr and never contain note text.
     #[arg(long, global = true, env = "CAC_LOG_LEVEL")]
     log_level: Option<String>,
@@ -58,6 +65,9 @@ enum Command {
         /// Note id to report (default: the file name).
         #[arg(long)]
         id: Option<String>,
+        /// New or established patient (for office E/M codes); read from the note when not given.
+        #[arg(long)]
+        patient_status: Option<crate::note::PatientStatus>,
     },
     /// Code a JSON-lines file: one output line per input line, in order.
     Batch {
@@ -137,7 +147,18 @@ fn start(cli: &Cli) -> Result<(Arc<Engine>, OnnxRuntime)> {
     let started = Instant::now();
     let runtime = OnnxRuntime::load(&data::find_onnxruntime()?)?;
     let codes = data::load_codeset(&cli.data_dir)?;
-    let engine = Engine::builder(codes).max_note_bytes(cli.max_note_bytes).build()?;
+    let mut builder = Engine::builder(codes).max_note_bytes(cli.max_note_bytes);
+    for &rule in &cli.disable_rules {
+        builder = builder.disable_rule(rule);
+    }
+    if let Some(path) = &cli.cpt_file {
+        let mut table = crate::codeset::ProcedureTable::embedded()?;
+        let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+        let replaced = table.apply_descriptors(BufReader::new(file))?;
+        tracing::info!(replaced, file = %path.display(), "licensed CPT descriptors loaded");
+        builder = builder.procedures(table);
+    }
+    let engine = builder.build()?;
     tracing::info!(
         terms = engine.lexicon().entry_count(),
         phrases = engine.lexicon().phrase_count(),
@@ -156,11 +177,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             serve(engine, *addr)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Code { file, json, setting, id } => {
+        Command::Code { file, json, setting, id, patient_status } => {
             let (engine, _runtime) = start(&cli)?;
             let text = read_note(file)?;
             let id = id.clone().unwrap_or_else(|| default_id(file));
-            let note = Note { id, text, setting: *setting };
+            let note = Note { id, text, setting: *setting, patient_status: *patient_status };
             let coded = engine.code(&note)?;
             let mut out = std::io::stdout().lock();
             if *json {

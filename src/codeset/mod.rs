@@ -16,12 +16,14 @@
 //! lookups by code go through one hash map, and everything downstream (lexicon terms, candidates) refers to codes
 //! by a copyable id instead of by string.
 mod notes;
+mod procedures;
 mod tabular;
 
 use std::collections::HashMap;
 use std::io::BufRead;
 
 pub use notes::{CodeRef, Note, NoteKind};
+pub use procedures::{Procedure, ProcedureCategory, ProcedureTable};
 
 use crate::error::BuildError;
 

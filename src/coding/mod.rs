@@ -1,35 +1,85 @@
-//! Coding: from mentions to the codes a coder would put on the claim.
+//! Coding: from mentions to a claim-ready code set, as the ICD-10-CM Official Guidelines require.
 //!
-//! Input: the mentions the lexicon found, with their assertions. Output: [`Candidate`]s (one per code, with
-//! every mention as evidence) for the scorer, and after scoring the ranked [`Suggestion`]s plus the candidates
-//! that are not suggested ([`Excluded`], with the reason).
+//! Input: the mentions the lexicon found, with their assertions, and the encounter setting. Output: every
+//! [`Candidate`] (suggested or set aside, each with the rule that produced it and a readable rationale), then,
+//! after scoring, the sequenced [`Suggestion`]s, the [`Excluded`] candidates with their reasons, and the
+//! conflicts a coder must resolve.
+//!
+//! The rules run in a fixed order, each reading what the previous ones left:
+//! 1. **Assertion** ([`CodingRules::propose`]): negated and hypothetical mentions are never coded; a relative's
+//!    condition becomes a family-history code and a past condition a personal-history code ([`history`]);
+//!    uncertain diagnoses ("probable", "rule out") are coded as established for inpatients (except HIV,
+//!    influenza due to an identified virus, Zika) and not at all for outpatients and emergency visits, where the
+//!    documented signs and symptoms are coded instead; a condition both affirmed and denied is kept, marked as a
+//!    conflict.
+//! 2. **Combinations** ([`combine`]): diabetes "with" conditions, hypertension with heart disease and CKD, COPD
+//!    with a lower respiratory infection, with the "use additional code" companions kept.
+//! 3. **Integral symptoms** ([`symptoms`]): signs and symptoms that are part of a coded diagnosis are set aside.
+//! 4. After scoring ([`CodingRules::finalize`]): **Excludes1** pairs keep the better-supported code
+//!    ([`excludes`]), conflicts lower the score, and the suggestions are **sequenced** ([`sequence`]).
 //!
 //! Candidates are proposed before scoring so that every rule's output is scored the same way, and the final
-//! selection happens after. A code is suggested when at least one of its mentions asserts the condition for
-//! the patient; a code whose every mention is negated, hypothetical or a relative's is reported in `excluded`
-//! with that reason, so the coder can see what cac read and set aside.
+//! selection happens after. Nothing is dropped silently: every candidate that is not suggested is reported with
+//! its reason, so a coder can see what cac read and set aside.
+mod combine;
+mod excludes;
+mod history;
+pub mod procedures;
+mod sequence;
+mod symptoms;
+
 use std::collections::HashMap;
 
-use crate::codeset::{CodeId, CodeSet, ICD10CM};
-use crate::context::Assertion;
-use crate::lexicon::Mention;
-use crate::suggestion::{Evidence, Excluded, Suggestion, round_score};
-use crate::text::Document;
+use serde::Serialize;
 
-/// A code proposed for a note, with the mentions that support it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Candidate {
-    pub code: CodeId,
-    /// In text order; never empty.
-    pub mentions: Vec<Mention>,
+use crate::codeset::{CodeId, CodeSet, ICD10CM};
+use crate::error::BuildError;
+use crate::lexicon::{Lexicon, MatchKind, Mention};
+use crate::note::Setting;
+use crate::suggestion::{Evidence, Excluded, Gap, Query, Suggestion, round_score};
+use crate::text::{Analyzer, Document};
+
+pub use history::HistoryIndex;
+
+/// A conflict (the same condition affirmed and denied) keeps the code but lowers its score by this factor.
+const CONFLICT_FACTOR: f32 = 0.7;
+
+/// What produced a candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// The note names the code (directly, through a synonym, or with its modifiers).
+    Matched,
+    /// A combination code for two documented conditions.
+    Combination,
+    /// A relative's condition, coded as family history.
+    FamilyHistory,
+    /// A condition of the patient's past, coded as personal history.
+    PersonalHistory,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 4] = [Rule::Matched, Rule::Combination, Rule::FamilyHistory, Rule::PersonalHistory];
 }
 
 /// Why a candidate is not suggested.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Reason {
     Negated,
     Family,
     Hypothetical,
+    Uncertain,
+    /// A past condition, coded with its personal-history code instead.
+    History,
+    /// Included in a combination code.
+    Combination,
+    /// A sign or symptom that is part of a coded diagnosis.
+    IntegralSymptom,
+    /// Excludes1 with a better-supported code.
+    Excludes1,
+    /// Scored below the worklist threshold.
+    LowScore,
 }
 
 impl Reason {
@@ -38,12 +88,362 @@ impl Reason {
             Reason::Negated => "negated",
             Reason::Family => "family",
             Reason::Hypothetical => "hypothetical",
+            Reason::Uncertain => "uncertain",
+            Reason::History => "history",
+            Reason::Combination => "combination",
+            Reason::IntegralSymptom => "integral_symptom",
+            Reason::Excludes1 => "excludes1",
+            Reason::LowScore => "low_score",
         }
     }
 }
 
+/// A code proposed for a note, with the mentions that support it and the rule that produced it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub code: CodeId,
+    /// In text order; never empty.
+    pub mentions: Vec<Mention>,
+    pub rule: Rule,
+    /// A short sentence naming the rule, for the coder.
+    pub rationale: String,
+    /// Why it is not suggested, if it is not.
+    pub exclusion: Option<Reason>,
+    /// Affirmed in one place and denied in another.
+    pub conflict: bool,
+}
+
+impl Candidate {
+    pub fn new(code: CodeId, mentions: Vec<Mention>, rule: Rule, rationale: String) -> Candidate {
+        Candidate { code, mentions, rule, rationale, exclusion: None, conflict: false }
+    }
+
+    /// Still to be suggested (not set aside by a rule).
+    pub fn is_live(&self) -> bool {
+        self.exclusion.is_none()
+    }
+
+    fn set_aside(&mut self, reason: Reason, rationale: String) {
+        if self.exclusion.is_none() {
+            self.exclusion = Some(reason);
+            self.rationale = rationale;
+        }
+    }
+}
+
+/// Everything the coding stage needs to know about one note.
+pub struct NoteContext<'a, 'd> {
+    pub codes: &'a CodeSet,
+    pub lexicon: &'a Lexicon,
+    pub doc: &'a Document<'d>,
+    pub setting: Setting,
+}
+
+/// The coding result of one note, before it becomes the response.
+#[derive(Debug, Clone, Default)]
+pub struct Coded {
+    pub codes: Vec<Suggestion>,
+    pub excluded: Vec<Excluded>,
+    pub gaps: Vec<Gap>,
+}
+
+/// Guideline rules that can be switched off to measure what each one does (`cac batch --disable-rule`); all
+/// are on in normal use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum RuleSwitch {
+    /// Uncertain diagnoses not coded outside the inpatient setting.
+    Uncertainty,
+    /// Family- and personal-history codes for relatives' and past conditions.
+    History,
+    /// Combination codes.
+    Combinations,
+    /// Integral signs and symptoms set aside.
+    IntegralSymptoms,
+    /// Excludes1 pairs resolved.
+    Excludes1,
+}
+
+/// The rule data and indexes, built once.
+#[derive(Debug)]
+pub struct CodingRules {
+    disabled: Vec<RuleSwitch>,
+    history: HistoryIndex,
+    combinations: Vec<combine::CombinationRule>,
+    symptoms: Vec<symptoms::IntegralSymptoms>,
+}
+
+/// Uncertain diagnoses that are not coded even for inpatients (Guidelines I.C.1.a.1, I.C.1.g, I.C.10.c).
+fn certainty_required(code: &str) -> bool {
+    code.starts_with("B20") || code.starts_with("J09") || code.starts_with("J10") || code.starts_with("A92.5")
+}
+
+fn section_name(doc: &Document<'_>, m: &Mention) -> String {
+    let kind = doc.section_of(m.tokens.0);
+    if kind == crate::text::SectionKind::Unknown { "the note".to_string() } else { kind.as_str().replace('_', " ") }
+}
+
+fn how(m: &Mention) -> &'static str {
+    match m.kind {
+        MatchKind::Exact => "the code's description",
+        MatchKind::Variant => "a variant of the code's terms",
+        MatchKind::Abbreviation => "an abbreviation or synonym of the code's terms",
+        MatchKind::Lexicon => "a clinical term for this code",
+        MatchKind::Compositional => "the condition with its documented modifiers",
+    }
+}
+
+impl CodingRules {
+    pub fn build(codes: &CodeSet, lexicon: &Lexicon, analyzer: &Analyzer) -> Result<CodingRules, BuildError> {
+        let (file, text) = crate::models::COMBINATIONS;
+        let combinations = combine::parse_rules(file, text, codes)?;
+        let (file, text) = crate::models::INTEGRAL_SYMPTOMS;
+        let symptoms = symptoms::parse(file, text)?;
+        Ok(CodingRules {
+            disabled: Vec::new(),
+            history: HistoryIndex::build(codes, lexicon, analyzer),
+            combinations,
+            symptoms,
+        })
+    }
+
+    /// Switches a rule off (for measuring its effect).
+    pub fn disable(&mut self, rule: RuleSwitch) {
+        self.disabled.push(rule);
+    }
+
+    fn on(&self, rule: RuleSwitch) -> bool {
+        !self.disabled.contains(&rule)
+    }
+
+    /// Every candidate of a note, with the assertion, combination and symptom rules applied.
+    pub fn propose(&self, cx: &NoteContext<'_, '_>, mentions: Vec<Mention>) -> Vec<Candidate> {
+        let mut candidates = group(mentions);
+        for c in &mut candidates {
+            c.rationale = format!("documented as {} in {}", how(&c.mentions[0]), section_name(cx.doc, &c.mentions[0]));
+        }
+        self.assertions(cx, &mut candidates);
+        if self.on(RuleSwitch::Combinations) {
+            combine::apply(cx.codes, cx.lexicon, &self.combinations, &mut candidates);
+        }
+        if self.on(RuleSwitch::IntegralSymptoms) {
+            symptoms::apply(cx.codes, &self.symptoms, &mut candidates);
+        }
+        candidates.retain(|c| cx.codes.code(c.code).billable);
+        candidates
+    }
+
+    fn assertions(&self, cx: &NoteContext<'_, '_>, candidates: &mut Vec<Candidate>) {
+        let codes = cx.codes;
+        let mut added: Vec<Candidate> = Vec::new();
+        for c in candidates.iter_mut() {
+            let code = codes.code(c.code).code.clone();
+            let about_family = codes.code(c.code).description.starts_with("Family history");
+            let about_past = code.starts_with('Z');
+            let live: Vec<&Mention> = c
+                .mentions
+                .iter()
+                .filter(|m| !m.assertion.negated && !m.assertion.hypothetical && (!m.assertion.family || about_family))
+                .collect();
+            if live.is_empty() {
+                let family: Vec<Mention> =
+                    c.mentions.iter().filter(|m| m.assertion.family && !m.assertion.negated).cloned().collect();
+                if !family.is_empty() && self.on(RuleSwitch::History) {
+                    match self.history.family(codes, cx.lexicon, c.code) {
+                        Some(z) => {
+                            let zc = codes.code(z).code.clone();
+                            added.push(Candidate::new(
+                                z,
+                                family,
+                                Rule::FamilyHistory,
+                                format!(
+                                    "family history: a relative's {} is coded as {zc} (Guidelines I.C.21.c.4)",
+                                    codes.code(c.code).description.to_ascii_lowercase()
+                                ),
+                            ));
+                            c.set_aside(
+                                Reason::Family,
+                                format!("a relative's condition; coded as family history {zc}"),
+                            );
+                        }
+                        None => c.set_aside(Reason::Family, "a relative's condition, not the patient's".into()),
+                    }
+                } else if !family.is_empty() {
+                    c.set_aside(Reason::Family, "a relative's condition, not the patient's".into());
+                } else if c.mentions.iter().all(|m| m.assertion.negated) {
+                    c.set_aside(Reason::Negated, "documented as absent".into());
+                } else {
+                    c.set_aside(
+                        Reason::Hypothetical,
+                        "documented as a possibility in the future, not a current condition".into(),
+                    );
+                }
+                continue;
+            }
+            let certain: Vec<&&Mention> = live.iter().filter(|m| !m.assertion.uncertain).collect();
+            if certain.is_empty() && self.on(RuleSwitch::Uncertainty) {
+                if cx.setting != Setting::Inpatient {
+                    c.set_aside(
+                        Reason::Uncertain,
+                        format!(
+                            "documented as uncertain; not coded in the {} setting, where the signs and symptoms are coded instead (Guidelines IV.H)",
+                            cx.setting.as_str()
+                        ),
+                    );
+                    continue;
+                }
+                if certainty_required(&code) {
+                    c.set_aside(
+                        Reason::Uncertain,
+                        format!(
+                            "documented as uncertain; {code} is coded only when confirmed (Guidelines I.C.1, I.C.10.c)"
+                        ),
+                    );
+                    continue;
+                }
+                c.rationale
+                    .push_str("; documented as uncertain and coded as established for an inpatient (Guidelines II.H)");
+            }
+            // A past condition gets its personal-history code when the classification has one for it.
+            if !about_past && self.on(RuleSwitch::History) && live.iter().all(|m| m.assertion.past) {
+                if let Some(z) = self.history.personal(codes, cx.lexicon, c.code) {
+                    let zc = codes.code(z).code.clone();
+                    let mentions: Vec<Mention> = live.iter().map(|m| (*m).clone()).collect();
+                    added.push(Candidate::new(
+                        z,
+                        mentions,
+                        Rule::PersonalHistory,
+                        format!(
+                            "personal history: {} documented as past, coded as {zc} (Guidelines I.C.21.c.4)",
+                            codes.code(c.code).description.to_ascii_lowercase()
+                        ),
+                    ));
+                    c.set_aside(
+                        Reason::History,
+                        format!("documented as a past condition; coded as personal history {zc}"),
+                    );
+                    continue;
+                }
+                c.rationale.push_str("; listed as history but the classification treats it as a current condition");
+            }
+            let denied = c.mentions.iter().any(|m| m.assertion.negated && !m.assertion.hypothetical);
+            if denied && !certain.is_empty() {
+                c.conflict = true;
+            }
+        }
+        for a in added {
+            match candidates.iter_mut().find(|c| c.code == a.code) {
+                Some(existing) => {
+                    existing.mentions.extend(a.mentions);
+                    existing.mentions.sort_by_key(|m| m.tokens);
+                    existing.mentions.dedup_by_key(|m| m.tokens);
+                    if existing.exclusion.is_some() {
+                        existing.exclusion = None;
+                        existing.rule = a.rule;
+                        existing.rationale = a.rationale;
+                    }
+                }
+                None => candidates.push(a),
+            }
+        }
+    }
+
+    /// The response parts for scored candidates: suggestions in sequence, the excluded with reasons, conflicts.
+    pub fn finalize(
+        &self,
+        cx: &NoteContext<'_, '_>,
+        candidates: &mut [Candidate],
+        scores: &[f32],
+        min_score: f32,
+    ) -> Coded {
+        let codes = cx.codes;
+        let mut scores: Vec<f32> =
+            candidates.iter().zip(scores).map(|(c, &s)| if c.conflict { s * CONFLICT_FACTOR } else { s }).collect();
+        if self.on(RuleSwitch::Excludes1) {
+            excludes::apply(codes, cx.doc, candidates, &scores);
+        }
+        for (c, &s) in candidates.iter_mut().zip(&scores) {
+            if c.is_live() && s < min_score {
+                c.set_aside(Reason::LowScore, format!("scored {:.2}, below the threshold of {min_score:.2}", s));
+            }
+        }
+        for s in &mut scores {
+            *s = s.clamp(0.0, 1.0);
+        }
+        let live: Vec<usize> = (0..candidates.len()).filter(|&i| candidates[i].is_live()).collect();
+        let order = sequence::order(codes, cx.doc, candidates, &live, &scores);
+        let mut out = Coded::default();
+        for (k, &i) in order.iter().enumerate() {
+            let mut s = suggestion(cx, &candidates[i], scores[i]);
+            s.sequence = Some(k as u32 + 1);
+            out.codes.push(s);
+        }
+        let mut set_aside: Vec<usize> = (0..candidates.len()).filter(|&i| !candidates[i].is_live()).collect();
+        set_aside.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+        for i in set_aside {
+            let reason = candidates[i].exclusion.map_or("excluded", Reason::as_str).to_string();
+            out.excluded.push(Excluded { suggestion: suggestion(cx, &candidates[i], scores[i]), reason });
+        }
+        for c in candidates.iter().filter(|c| c.conflict && c.is_live()) {
+            out.gaps.push(conflict_gap(cx, c));
+        }
+        out
+    }
+}
+
+fn evidence(doc: &Document<'_>, mentions: &[Mention]) -> Vec<Evidence> {
+    let mut out: Vec<Evidence> = Vec::with_capacity(mentions.len());
+    for m in mentions {
+        if !out.iter().any(|e| e.begin == m.span.begin && e.end == m.span.end) {
+            out.push(Evidence::new(m.span, &doc.text()[m.bytes.0..m.bytes.1], m.assertion));
+        }
+    }
+    out
+}
+
+fn suggestion(cx: &NoteContext<'_, '_>, c: &Candidate, score: f32) -> Suggestion {
+    let code = cx.codes.code(c.code);
+    Suggestion {
+        code: code.code.clone(),
+        system: ICD10CM.to_string(),
+        description: code.description.clone(),
+        score: round_score(score),
+        billable: code.billable,
+        evidence: evidence(cx.doc, &c.mentions),
+        sequence: None,
+        rationale: c.rationale.clone(),
+    }
+}
+
+/// The gap a coder sees when a condition is both affirmed and denied.
+fn conflict_gap(cx: &NoteContext<'_, '_>, c: &Candidate) -> Gap {
+    let code = cx.codes.code(c.code);
+    let condition = code.description.to_ascii_lowercase();
+    Gap {
+        kind: "conflict".into(),
+        code: Some(code.code.clone()),
+        title: format!("Conflicting documentation: {}", code.description),
+        message: format!(
+            "The note documents {condition} in one place and its absence in another; the code is suggested with a \
+             lowered score until the provider clarifies."
+        ),
+        evidence: evidence(cx.doc, &c.mentions),
+        query: Query {
+            question: format!(
+                "The record contains conflicting documentation regarding {condition}. Based on your clinical judgment, \
+                 please clarify the patient's status:"
+            ),
+            options: vec![
+                format!("{} is present", code.description),
+                format!("{} has been ruled out", code.description),
+                "Other (please specify)".into(),
+                "Clinically undetermined".into(),
+            ],
+        },
+    }
+}
+
 /// Groups mentions by code, in order of each code's first mention.
-pub fn candidates(mentions: Vec<Mention>) -> Vec<Candidate> {
+pub fn group(mentions: Vec<Mention>) -> Vec<Candidate> {
     let mut order: Vec<Candidate> = Vec::new();
     let mut index: HashMap<CodeId, usize> = HashMap::new();
     for m in mentions {
@@ -51,73 +451,9 @@ pub fn candidates(mentions: Vec<Mention>) -> Vec<Candidate> {
             Some(&i) => order[i].mentions.push(m),
             None => {
                 index.insert(m.code, order.len());
-                order.push(Candidate { code: m.code, mentions: vec![m] });
+                order.push(Candidate::new(m.code, vec![m], Rule::Matched, String::new()));
             }
         }
     }
     order
-}
-
-/// Why one mention does not count for its code, if it does not. Family-history and personal-history codes
-/// (Z80-Z87) are themselves about relatives and the past, so those flags do not set them aside.
-pub fn mention_reason(codes: &CodeSet, m: &Mention) -> Option<Reason> {
-    let description = &codes.code(m.code).description;
-    let about_family = description.starts_with("Family history");
-    let a: &Assertion = &m.assertion;
-    if a.negated {
-        Some(Reason::Negated)
-    } else if a.family && !about_family {
-        Some(Reason::Family)
-    } else if a.hypothetical {
-        Some(Reason::Hypothetical)
-    } else {
-        None
-    }
-}
-
-/// Suggested and excluded codes for scored candidates: billable codes only, best score first (ties in text
-/// order).
-pub fn suggestions(
-    codes: &CodeSet,
-    doc: &Document<'_>,
-    candidates: &[Candidate],
-    scores: &[f32],
-) -> (Vec<Suggestion>, Vec<Excluded>) {
-    let mut ranked: Vec<(usize, f32)> = scores.iter().copied().enumerate().collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut suggested = Vec::new();
-    let mut excluded = Vec::new();
-    for (i, score) in ranked {
-        let c = &candidates[i];
-        let code = codes.code(c.code);
-        if !code.billable {
-            continue;
-        }
-        let reasons: Vec<Option<Reason>> = c.mentions.iter().map(|m| mention_reason(codes, m)).collect();
-        let mut evidence: Vec<Evidence> = Vec::with_capacity(c.mentions.len());
-        for m in &c.mentions {
-            if !evidence.iter().any(|e| e.begin == m.span.begin && e.end == m.span.end) {
-                evidence.push(Evidence::new(m.span, &doc.text()[m.bytes.0..m.bytes.1], m.assertion));
-            }
-        }
-        let suggestion = Suggestion {
-            code: code.code.clone(),
-            system: ICD10CM.to_string(),
-            description: code.description.clone(),
-            score: round_score(score),
-            billable: code.billable,
-            evidence,
-        };
-        if reasons.iter().any(Option::is_none) {
-            suggested.push(suggestion);
-        } else {
-            // Every mention is set aside; the strongest reason is reported.
-            let reason = [Reason::Negated, Reason::Family, Reason::Hypothetical]
-                .into_iter()
-                .find(|r| reasons.contains(&Some(*r)))
-                .unwrap_or(Reason::Negated);
-            excluded.push(Excluded { suggestion, reason: reason.as_str().to_string() });
-        }
-    }
-    (suggested, excluded)
 }

@@ -38,12 +38,17 @@ pub struct Assertion {
     pub hypothetical: bool,
     pub historical: bool,
     pub family: bool,
+    /// Said to be in the past by a history trigger ("history of", "s/p", "prior") or a past-history section,
+    /// as opposed to a habit of the social history or a chronic course: what makes a personal-history code
+    /// possible. Not part of the public flags.
+    #[serde(skip)]
+    pub past: bool,
 }
 
 impl Assertion {
     /// Affirmed, current, the patient's, and certain.
     pub fn is_plain(&self) -> bool {
-        *self == Assertion::default()
+        !(self.negated || self.uncertain || self.hypothetical || self.historical || self.family)
     }
 
     fn set(&mut self, c: Category) {
@@ -152,6 +157,8 @@ pub struct Scope {
     pub last: usize,
     /// The trigger's own tokens.
     pub trigger: (usize, usize),
+    /// A topic that carries its category ("tobacco use"), not a trigger governing other words.
+    pub topic: bool,
 }
 
 /// Every scope of a document, computed once per note; mentions then look themselves up.
@@ -263,11 +270,18 @@ impl ContextRules {
                             first: last,
                             last: end,
                             trigger: (first, last),
+                            topic: false,
                         });
                     }
                 }
                 if trigger.direction == Direction::Itself {
-                    scopes.push(Scope { category: trigger.category, first, last, trigger: (first, first) });
+                    scopes.push(Scope {
+                        category: trigger.category,
+                        first,
+                        last,
+                        trigger: (first, first),
+                        topic: true,
+                    });
                 }
                 if matches!(trigger.direction, Direction::Backward | Direction::Both) {
                     let stop = marks[..k]
@@ -286,6 +300,7 @@ impl ContextRules {
                             first: begin,
                             last: first,
                             trigger: (first, last),
+                            topic: false,
                         });
                     }
                 }
@@ -308,14 +323,18 @@ impl ContextMap {
             let inside = first < s.trigger.0 && s.trigger.1 <= last;
             if s.first < last && first < s.last && !inside {
                 a.set(s.category);
+                if s.category == Category::Historical && !s.topic {
+                    a.past = true;
+                }
             }
         }
         match doc.section_of(first) {
             SectionKind::FamilyHistory => a.family = true,
-            SectionKind::PastMedicalHistory
-            | SectionKind::PastSurgicalHistory
-            | SectionKind::SocialHistory
-            | SectionKind::Allergies => a.historical = true,
+            SectionKind::PastMedicalHistory | SectionKind::PastSurgicalHistory => {
+                a.historical = true;
+                a.past = true;
+            }
+            SectionKind::SocialHistory | SectionKind::Allergies => a.historical = true,
             _ => {}
         }
         a

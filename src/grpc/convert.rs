@@ -2,7 +2,7 @@
 //! service knows both.
 use super::pb;
 use crate::catalog::{CodeDetails, SearchResult};
-use crate::note::{Note, Setting};
+use crate::note::{Note, PatientStatus, Setting};
 use crate::suggestion::{CodedNote, Evidence, Excluded, Gap, Suggestion};
 
 pub fn note_from_request(r: pb::CodeNoteRequest) -> Note {
@@ -11,7 +11,12 @@ pub fn note_from_request(r: pb::CodeNoteRequest) -> Note {
         pb::Setting::Emergency => Setting::Emergency,
         pb::Setting::Outpatient | pb::Setting::Unspecified => Setting::Outpatient,
     };
-    Note { id: r.note_id, text: r.text, setting }
+    let patient_status = match pb::PatientStatus::try_from(r.patient_status).unwrap_or(pb::PatientStatus::Unspecified) {
+        pb::PatientStatus::New => Some(PatientStatus::New),
+        pb::PatientStatus::Established => Some(PatientStatus::Established),
+        pb::PatientStatus::Unspecified => None,
+    };
+    Note { id: r.note_id, text: r.text, setting, patient_status }
 }
 
 /// Offsets in a note are bounded by the note-size limit, far below `u32::MAX`; saturate rather than wrap.
@@ -43,6 +48,8 @@ fn suggestion(s: Suggestion) -> pb::CodeSuggestion {
         score: s.score,
         billable: s.billable,
         evidence: s.evidence.into_iter().map(evidence).collect(),
+        sequence: s.sequence.unwrap_or(0),
+        rationale: s.rationale,
     }
 }
 
@@ -56,6 +63,7 @@ fn excluded(x: Excluded) -> pb::ExcludedCode {
         billable: s.billable,
         evidence: s.evidence.into_iter().map(evidence).collect(),
         reason: x.reason,
+        rationale: s.rationale,
     }
 }
 

@@ -28,6 +28,7 @@
 //! Requiring every word of the code keeps it precise; requiring them close and in one clause keeps it local.
 mod clinical;
 mod matcher;
+mod procedures;
 mod refine;
 mod search;
 mod terms;
@@ -36,6 +37,7 @@ mod words;
 use std::collections::{HashMap, HashSet};
 
 pub use clinical::{ClinicalTerm, Constraints, Meaning};
+pub use procedures::{ProcedureMatcher, ProcedureMention};
 pub use search::{SearchHit, SearchIndex};
 
 use crate::codeset::{CodeId, CodeSet};
@@ -162,6 +164,8 @@ pub struct Lexicon {
     phrase_info: Vec<Phrase>,
     entries: Vec<Entry>,
     by_anchor: HashMap<u32, Vec<u32>>,
+    /// The entries of each code.
+    node_entries: HashMap<CodeId, Vec<u32>>,
     /// Required words of each code's description, for refining a category to a code.
     code_words: Vec<Box<[u32]>>,
     /// Codes whose description only names a remainder ("Other ..."): never chosen by refinement.
@@ -387,6 +391,10 @@ impl Lexicon {
                 by_anchor.entry(anchor).or_default().push(i as u32);
             }
         }
+        let mut node_entries: HashMap<CodeId, Vec<u32>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            node_entries.entry(e.node).or_default().push(i as u32);
+        }
         let coding_leaf = codes
             .codes()
             .iter()
@@ -404,11 +412,30 @@ impl Lexicon {
             phrase_info,
             entries,
             by_anchor,
+            node_entries,
             code_words,
             residual,
             coding_leaf,
             seven_words,
         })
+    }
+
+    /// The required canonical words of a code's description (sorted, unique).
+    pub fn code_words(&self, id: CodeId) -> &[u32] {
+        &self.code_words[id as usize]
+    }
+
+    /// The word sets of every code-set term naming a code (description and inclusion terms).
+    pub fn term_word_sets(&self, id: CodeId) -> impl Iterator<Item = &[u32]> {
+        self.node_entries.get(&id).into_iter().flatten().map(|&e| &*self.entries[e as usize].words)
+    }
+
+    /// The required canonical words of any text, read as the code set's terms are (parenthesized words
+    /// dropped; sorted, unique; words no term uses are left out).
+    pub fn words_of(&self, analyzer: &Analyzer, text: &str) -> Vec<u32> {
+        let plain = terms::variants(text).into_iter().next().unwrap_or_default();
+        let tokens = phrase_tokens(&analyzer.terms(&plain));
+        sorted_unique(terms::required(&tokens).iter().map(|w| self.words.lookup(w)).filter(|&w| w != 0).collect())
     }
 
     pub fn entry_count(&self) -> usize {

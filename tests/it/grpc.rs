@@ -56,6 +56,7 @@ async fn code_note_round_trip() {
             note_id: "r1".into(),
             text: text.into(),
             setting: pb::Setting::Inpatient as i32,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -69,7 +70,12 @@ async fn code_note_round_trip() {
     let slice: String = text.chars().skip(ev.begin as usize).take((ev.end - ev.begin) as usize).collect();
     assert_eq!(slice, ev.text);
     assert_eq!(ev.text, "acute on chronic systolic heart failure");
-    assert!(response.codes.iter().any(|c| c.code == "I10"));
+    // Hypertension with heart failure is the combination code I11.0, sequenced before the heart failure it
+    // asks to add (Guidelines I.C.9.a.1).
+    let i110 = response.codes.iter().find(|c| c.code == "I11.0").expect("I11.0");
+    assert!(i110.sequence < hf.sequence, "{} vs {}", i110.sequence, hf.sequence);
+    assert!(i110.rationale.contains("combination"), "{}", i110.rationale);
+    assert!(response.excluded.iter().any(|x| x.code == "I10" && x.reason == "combination"));
     assert_eq!(ev.assertion, Some(pb::Assertion::default()), "affirmed, current, the patient's");
     server.shutdown().await;
 }
@@ -78,14 +84,18 @@ async fn code_note_round_trip() {
 async fn bad_requests_get_clear_statuses_and_the_service_keeps_serving() {
     let server = start().await;
     let mut client = CodingClient::new(server.channel().await);
-    let empty = client.code_note(pb::CodeNoteRequest { note_id: "e".into(), text: "  ".into(), setting: 0 }).await;
+    let empty = client
+        .code_note(pb::CodeNoteRequest { note_id: "e".into(), text: "  ".into(), setting: 0, ..Default::default() })
+        .await;
     let status = empty.unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
     assert_eq!(status.message(), "text is empty");
 
     let big = "a".repeat(cac::engine::DEFAULT_MAX_NOTE_BYTES + 1);
-    let status =
-        client.code_note(pb::CodeNoteRequest { note_id: "b".into(), text: big, setting: 0 }).await.unwrap_err();
+    let status = client
+        .code_note(pb::CodeNoteRequest { note_id: "b".into(), text: big, setting: 0, ..Default::default() })
+        .await
+        .unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
     assert!(status.message().contains("1048576"), "{}", status.message());
 
@@ -94,13 +104,23 @@ async fn bad_requests_get_clear_statuses_and_the_service_keeps_serving() {
 
     // An unknown setting value is treated as unspecified (outpatient), not an error.
     let ok = client
-        .code_note(pb::CodeNoteRequest { note_id: "k".into(), text: "Essential hypertension".into(), setting: 99 })
+        .code_note(pb::CodeNoteRequest {
+            note_id: "k".into(),
+            text: "Essential hypertension".into(),
+            setting: 99,
+            ..Default::default()
+        })
         .await
         .unwrap()
         .into_inner();
     assert_eq!(ok.codes[0].code, "I10");
     let denied = client
-        .code_note(pb::CodeNoteRequest { note_id: "d".into(), text: "Denies chest pain.".into(), setting: 0 })
+        .code_note(pb::CodeNoteRequest {
+            note_id: "d".into(),
+            text: "Denies chest pain.".into(),
+            setting: 0,
+            ..Default::default()
+        })
         .await
         .unwrap()
         .into_inner();

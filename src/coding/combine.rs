@@ -1,0 +1,222 @@
+//! Combination codes: one code for two conditions, where the classification presumes the link ("with").
+//!
+//! Two sources:
+//! * **Diabetes** (Official Guidelines I.A.15): a diabetes code and a condition listed under "with" anywhere in
+//!   the note give the diabetes category's "with" code. Read from the code set: the children of each diabetes
+//!   category whose description adds words ("Type 2 diabetes mellitus with diabetic chronic kidney disease"),
+//!   supported when another coded condition's terms contain those words (N18.32 "Chronic kidney disease, stage
+//!   3b"). Residual "other" and "unspecified complication" children are never chosen this way.
+//! * **Rules written from the guidelines** (`models/coding/combinations.tsv`): hypertension with heart disease
+//!   and/or CKD (I11, I12, I13), COPD with a lower respiratory infection (J44.0).
+//!
+//! A component either stays beside the combination (the combination's "use additional code" note asks for it,
+//! or the rule lists it: N18.x with E11.22 or I12.9) or is replaced by it (G62.9 inside E11.42).
+use super::{Candidate, Reason, Rule};
+use crate::codeset::{CodeId, CodeRef, CodeSet, NoteKind};
+use crate::error::BuildError;
+use crate::lexicon::Lexicon;
+
+/// One row of `combinations.tsv`.
+#[derive(Debug, Clone)]
+pub struct CombinationRule {
+    components: Vec<Vec<CodeRef>>,
+    combination: CodeId,
+    keep: Vec<CodeRef>,
+    why: String,
+}
+
+pub fn parse_rules(file: &str, text: &str, codes: &CodeSet) -> Result<Vec<CombinationRule>, BuildError> {
+    let mut rules = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let bad = |reason: String| BuildError::DataFile { file: file.into(), line: i + 1, reason };
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() != 4 {
+            return Err(bad("expected `components<TAB>combination<TAB>kept<TAB>rule`".into()));
+        }
+        let components: Vec<Vec<CodeRef>> = cols[0].split(';').map(CodeRef::parse_all).collect();
+        if components.len() < 2 || components.iter().any(Vec::is_empty) {
+            return Err(bad("a combination needs two or more components, each with a code reference".into()));
+        }
+        let combination = codes.id_of(cols[1].trim()).filter(|&c| codes.code(c).billable).ok_or_else(|| {
+            bad(format!("combination {} is not a billable code of {}", cols[1].trim(), codes.version()))
+        })?;
+        rules.push(CombinationRule {
+            components,
+            combination,
+            keep: CodeRef::parse_all(cols[2]),
+            why: cols[3].trim().to_string(),
+        });
+    }
+    Ok(rules)
+}
+
+fn covered(refs: &[CodeRef], code: &str) -> bool {
+    refs.iter().any(|r| r.covers(code))
+}
+
+/// Does the code's "use additional code" (or "code also") note ask for `other`?
+fn asks_for(codes: &CodeSet, combination: CodeId, other: &str) -> bool {
+    codes
+        .notes_in_force(combination)
+        .any(|(_, n)| matches!(n.kind, NoteKind::UseAdditionalCode | NoteKind::CodeAlso) && n.refers_to(other))
+}
+
+/// Adds combination candidates and sets their components aside where the combination replaces them.
+pub fn apply(codes: &CodeSet, lexicon: &Lexicon, rules: &[CombinationRule], candidates: &mut Vec<Candidate>) {
+    diabetes(codes, lexicon, candidates);
+    for rule in rules {
+        loop {
+            let live: Vec<usize> = (0..candidates.len()).filter(|&i| candidates[i].is_live()).collect();
+            // One live candidate per component, each a different candidate.
+            let mut chosen: Vec<usize> = Vec::new();
+            for refs in &rule.components {
+                let found = live
+                    .iter()
+                    .copied()
+                    .find(|&i| !chosen.contains(&i) && covered(refs, &codes.code(candidates[i].code).code));
+                match found {
+                    Some(i) => chosen.push(i),
+                    None => break,
+                }
+            }
+            if chosen.len() < rule.components.len() {
+                break;
+            }
+            let names: Vec<String> = chosen.iter().map(|&i| codes.code(candidates[i].code).code.clone()).collect();
+            let mut mentions = Vec::new();
+            for &i in &chosen {
+                mentions.extend(candidates[i].mentions.iter().cloned());
+            }
+            let kept: Vec<String> = chosen
+                .iter()
+                .map(|&i| codes.code(candidates[i].code).code.clone())
+                .filter(|c| covered(&rule.keep, c))
+                .collect();
+            let combination = codes.code(rule.combination).code.clone();
+            let mut replaced = 0;
+            for &i in &chosen {
+                let c = codes.code(candidates[i].code).code.clone();
+                if !covered(&rule.keep, &c) {
+                    candidates[i].set_aside(Reason::Combination, format!("included in combination code {combination}"));
+                    replaced += 1;
+                }
+            }
+            let mut rationale = format!("combination code: {} ({})", names.join(" with "), rule.why);
+            if !kept.is_empty() {
+                rationale.push_str(&format!("; {} kept beside it as the classification instructs", kept.join(", ")));
+            }
+            push_combination(candidates, rule.combination, mentions, rationale);
+            if replaced == 0 {
+                // Nothing was replaced, so the same components would match again.
+                break;
+            }
+        }
+    }
+}
+
+fn push_combination(
+    candidates: &mut Vec<Candidate>,
+    code: CodeId,
+    mut mentions: Vec<crate::lexicon::Mention>,
+    rationale: String,
+) {
+    mentions.sort_by_key(|m| m.tokens);
+    if let Some(existing) = candidates.iter_mut().find(|c| c.code == code) {
+        existing.mentions.extend(mentions);
+        existing.mentions.sort_by_key(|m| m.tokens);
+        existing.mentions.dedup_by_key(|m| m.tokens);
+        existing.exclusion = None;
+        existing.rule = Rule::Combination;
+        existing.rationale = rationale;
+        return;
+    }
+    candidates.push(Candidate::new(code, mentions, Rule::Combination, rationale));
+}
+
+/// Diabetes categories (E08-E13) read their "with" combinations from the code set.
+fn diabetes(codes: &CodeSet, lexicon: &Lexicon, candidates: &mut Vec<Candidate>) {
+    let is_diabetes = |code: &str| ("E08".."E14").contains(&&code[..3]);
+    let mut added: Vec<(CodeId, Vec<usize>, String)> = Vec::new();
+    for (i, c) in candidates.iter().enumerate() {
+        let code = codes.code(c.code);
+        if !c.is_live() || !is_diabetes(&code.code) {
+            continue;
+        }
+        let category = codes.ancestors(c.code).last().unwrap_or(c.code);
+        let base = lexicon.code_words(category);
+        // Every billable "with" code of the category and the words it adds.
+        for id in codes.billable_descendants(category) {
+            let d = codes.code(id);
+            let lower = d.description.to_ascii_lowercase();
+            if id == c.code
+                || !lower.contains(" with ")
+                || lower.contains(" other ")
+                || lower.contains("unspecified complication")
+            {
+                continue;
+            }
+            let extra: Vec<u32> =
+                lexicon.code_words(id).iter().copied().filter(|w| base.binary_search(w).is_err()).collect();
+            // Words of a diabetes-with code that name diabetes itself ("diabetic") are not the companion's.
+            let extra: Vec<u32> =
+                extra.into_iter().filter(|w| lexicon.code_words(c.code).binary_search(w).is_err()).collect();
+            if extra.is_empty() {
+                continue;
+            }
+            for (j, other) in candidates.iter().enumerate() {
+                if j == i || !other.is_live() || is_diabetes(&codes.code(other.code).code) {
+                    continue;
+                }
+                let supports = lexicon
+                    .term_word_sets(other.code)
+                    .chain(std::iter::once(lexicon.code_words(other.code)))
+                    .any(|set| extra.iter().all(|w| set.binary_search(w).is_ok()));
+                if supports {
+                    added.push((id, vec![i, j], d.description.clone()));
+                }
+            }
+        }
+    }
+    // The most specific combination per companion: drop a combination whose words another one covers.
+    added.sort_by_key(|a| std::cmp::Reverse(lexicon.code_words(a.0).len()));
+    let mut taken: Vec<(CodeId, Vec<usize>, String)> = Vec::new();
+    for a in added {
+        let subsumed = taken.iter().any(|t| {
+            t.1 == a.1 && lexicon.code_words(a.0).iter().all(|w| lexicon.code_words(t.0).binary_search(w).is_ok())
+        });
+        if !subsumed && !taken.iter().any(|t| t.0 == a.0) {
+            taken.push(a);
+        }
+    }
+    for (id, pair, description) in taken {
+        let (dm, other) = (pair[0], pair[1]);
+        let dm_code = codes.code(candidates[dm].code).code.clone();
+        let other_code = codes.code(candidates[other].code).code.clone();
+        let combination = codes.code(id).code.clone();
+        let mut mentions = candidates[dm].mentions.clone();
+        mentions.extend(candidates[other].mentions.iter().cloned());
+        let keep_other = asks_for(codes, id, &other_code);
+        // The diabetes code is replaced when it says nothing the combination does not ("E11.9").
+        let dm_words = lexicon.code_words(candidates[dm].code);
+        if dm_words.iter().all(|w| lexicon.code_words(id).binary_search(w).is_ok()) {
+            candidates[dm].set_aside(Reason::Combination, format!("included in combination code {combination}"));
+        }
+        let rationale = if keep_other {
+            candidates[other].rationale =
+                format!("{other_code} added as instructed by 'use additional code' at {combination}");
+            format!(
+                "combination code: diabetes with {} ({description}); {other_code} added as instructed by 'use additional code'",
+                codes.code(candidates[other].code).description.to_ascii_lowercase()
+            )
+        } else {
+            candidates[other].set_aside(Reason::Combination, format!("included in combination code {combination}"));
+            format!(
+                "combination code: {dm_code} with {other_code} is {combination} ({description}); the \"with\" convention presumes the link"
+            )
+        };
+        push_combination(candidates, id, mentions, rationale);
+    }
+}

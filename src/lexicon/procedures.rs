@@ -1,0 +1,93 @@
+//! Finding documented procedures: the terms of the procedure table, matched word-bounded over the note.
+//!
+//! Procedures are named, not composed: "colonoscopy with biopsy", "I&D", "12-lead ECG". One automaton over
+//! the same word forms as diagnoses (case, plurals, hyphens) finds them, longest first, so "portable chest
+//! x-ray" wins over "chest x-ray". Whether a found procedure was done (not planned, ordered or declined) is for
+//! assertion and the coding rules to decide.
+use std::collections::HashMap;
+
+use super::{is_transparent, phrase_tokens, words::singular};
+use crate::codeset::ProcedureTable;
+use crate::error::BuildError;
+use crate::text::phrases::{PhraseSet, PhraseSetBuilder, longest_non_overlapping};
+use crate::text::{Analyzer, Document, Span};
+
+/// A procedure term found in a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcedureMention {
+    /// Index in the procedure table.
+    pub procedure: usize,
+    /// Tokens `first..last` of the document.
+    pub tokens: (usize, usize),
+    pub span: Span,
+    pub bytes: (usize, usize),
+}
+
+/// The compiled procedure terms.
+pub struct ProcedureMatcher {
+    vocab: HashMap<String, u32>,
+    phrases: PhraseSet<usize>,
+}
+
+impl std::fmt::Debug for ProcedureMatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProcedureMatcher").field("terms", &self.phrases.len()).finish()
+    }
+}
+
+fn form(token: &str) -> String {
+    singular(token).into_owned()
+}
+
+impl ProcedureMatcher {
+    pub fn build(table: &ProcedureTable, analyzer: &Analyzer) -> Result<ProcedureMatcher, BuildError> {
+        let mut vocab: HashMap<String, u32> = HashMap::new();
+        let mut builder = PhraseSetBuilder::new();
+        for (i, p) in table.procedures().iter().enumerate() {
+            for term in &p.terms {
+                let ids: Vec<u32> = phrase_tokens(&analyzer.terms(term))
+                    .iter()
+                    .map(|t| {
+                        let next = vocab.len() as u32 + 1;
+                        *vocab.entry(form(t)).or_insert(next)
+                    })
+                    .collect();
+                builder.add(&ids, i)?;
+            }
+        }
+        Ok(ProcedureMatcher { vocab, phrases: builder.build()? })
+    }
+
+    /// Every procedure term in the document, longest readings first, in text order.
+    pub fn find(&self, doc: &Document<'_>) -> Vec<ProcedureMention> {
+        // The word stream: tokens minus transparent punctuation, remembering each word's token.
+        let mut ids = Vec::with_capacity(doc.tokens().len());
+        let mut tok = Vec::with_capacity(doc.tokens().len());
+        let mut after_apostrophe = false;
+        for i in 0..doc.tokens().len() {
+            let norm = doc.norm(i);
+            if is_transparent(norm) {
+                after_apostrophe = matches!(norm, "'" | "\u{2019}");
+                continue;
+            }
+            if std::mem::take(&mut after_apostrophe) && norm == "s" {
+                continue;
+            }
+            ids.push(self.vocab.get(&form(norm)).copied().unwrap_or(0));
+            tok.push(i);
+        }
+        let found = longest_non_overlapping(self.phrases.find_all(&ids), |m| {
+            doc.sentence_index(tok[m.first]) == doc.sentence_index(tok[m.last - 1]) && !doc.in_header(tok[m.first])
+        });
+        let mut out = Vec::new();
+        for m in found {
+            let (first, last) = (tok[m.first], tok[m.last - 1] + 1);
+            let span = doc.span_of(first, last);
+            let bytes = (doc.tokens()[first].bytes.0, doc.tokens()[last - 1].bytes.1);
+            for &p in self.phrases.payloads(m.phrase) {
+                out.push(ProcedureMention { procedure: p, tokens: (first, last), span, bytes });
+            }
+        }
+        out
+    }
+}
