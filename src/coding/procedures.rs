@@ -144,9 +144,7 @@ fn find_any(doc: &Document<'_>, phrases: &[&str]) -> Option<Span> {
 fn total_time(doc: &Document<'_>) -> Option<(u32, Span)> {
     for s in doc.sentences() {
         let norms: Vec<&str> = (s.first..s.last).map(|i| doc.norm(i)).collect();
-        let about_time =
-            norms.windows(2).any(|w| (w[0] == "total" && w[1] == "time") || w[0] == "spent" || w[1] == "spent")
-                || norms.iter().any(|w| *w == "spent");
+        let about_time = norms.windows(2).any(|w| w[0] == "total" && w[1] == "time") || norms.contains(&"spent");
         if !about_time {
             continue;
         }
