@@ -84,8 +84,9 @@ pub fn read_gold(reader: impl BufRead) -> Result<BTreeMap<String, BTreeSet<Strin
 }
 
 /// Reads predictions: one JSON object per line with `id` and `codes[].code`; lines with an `error` count as
-/// predicting nothing.
-pub fn read_predictions(reader: impl BufRead) -> Result<BTreeMap<String, BTreeSet<String>>, EvalError> {
+/// predicting nothing. Only codes of `system` ("ICD-10-CM") are read, so procedure codes in the same output do
+/// not count against a diagnosis gold standard.
+pub fn read_predictions(reader: impl BufRead, system: &str) -> Result<BTreeMap<String, BTreeSet<String>>, EvalError> {
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (i, line) in reader.lines().enumerate() {
         let line = line.map_err(|source| EvalError::Io { what: "predictions", source })?;
@@ -102,6 +103,9 @@ pub fn read_predictions(reader: impl BufRead) -> Result<BTreeMap<String, BTreeSe
         let codes = out.entry(id).or_default();
         if let Some(list) = v["codes"].as_array() {
             for c in list {
+                if c["system"].as_str().is_some_and(|s| s != system) {
+                    continue;
+                }
                 let code = c["code"].as_str().and_then(canonical_code).ok_or_else(|| bad("a code without \"code\""))?;
                 codes.insert(code);
             }
@@ -175,9 +179,12 @@ mod tests {
                 r#"{"id": "d1", "codes": [{"code": "I50.23"}, {"code": "N18.30"}], "error": null}"#,
                 "\n",
                 r#"{"id": "d3", "codes": [{"code": "I10"}]}"#,
+                "\n",
+                r#"{"id": "d1", "codes": [{"code": "93000", "system": "CPT"}]}"#,
                 "\n"
             )
             .as_bytes(),
+            "ICD-10-CM",
         )
         .unwrap();
         let r = evaluate(&pred, &gold, 5);
@@ -194,6 +201,8 @@ mod tests {
     #[test]
     fn bad_lines_are_named() {
         assert!(read_gold("d1 i50.23\n".as_bytes()).unwrap_err().to_string().contains("gold line 1"));
-        assert!(read_predictions("{\n".as_bytes()).unwrap_err().to_string().contains("predictions line 1"));
+        assert!(
+            read_predictions("{\n".as_bytes(), "ICD-10-CM").unwrap_err().to_string().contains("predictions line 1")
+        );
     }
 }

@@ -92,6 +92,9 @@ enum Command {
         /// How many of the most frequent false positives and false negatives to list.
         #[arg(long, default_value_t = 15)]
         errors: usize,
+        /// Code system of the gold codes; predicted codes of other systems are not scored.
+        #[arg(long, default_value = "ICD-10-CM")]
+        system: String,
         #[arg(long)]
         json: bool,
     },
@@ -199,11 +202,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (engine, _runtime) = start(&cli)?;
             batch::run_context(&engine, input, output)
         }
-        Command::Eval { predictions, gold, errors, json } => {
+        Command::Eval { predictions, gold, errors, system, json } => {
             let open = |p: &Path| -> Result<BufReader<std::fs::File>> {
                 Ok(BufReader::new(std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?))
             };
-            let predicted = crate::eval::read_predictions(open(predictions)?)?;
+            let predicted = crate::eval::read_predictions(open(predictions)?, system)?;
             let gold = crate::eval::read_gold(open(gold)?)?;
             let report = crate::eval::evaluate(&predicted, &gold, *errors);
             let mut out = std::io::stdout().lock();

@@ -127,6 +127,30 @@ const HOSPITALIZATION: &[&str] = &[
 const OTC: &[&str] =
     &["over-the-counter", "over the counter", "otc", "ibuprofen", "acetaminophen", "tylenol", "advil", "motrin"];
 
+/// Phrases that say a service was not done.
+const NOT_DONE: &[&str] = &[
+    "declined",
+    "declines",
+    "refused",
+    "refuses",
+    "not done",
+    "not performed",
+    "deferred",
+    "unable to",
+    "did not",
+    "was not",
+    "were not",
+    "no",
+];
+
+/// Does tokens `first..last` contain one of the phrases?
+fn find_in(doc: &Document<'_>, first: usize, last: usize, phrases: &[&str]) -> bool {
+    phrases.iter().any(|p| {
+        let words: Vec<&str> = p.split(' ').collect();
+        (first..last).any(|i| i + words.len() <= last && words.iter().enumerate().all(|(k, w)| doc.norm(i + k) == *w))
+    })
+}
+
 /// Does the note contain the phrase (normalized, word-bounded)? Returns the span of the first occurrence.
 fn find(doc: &Document<'_>, phrase: &str) -> Option<Span> {
     let words: Vec<&str> = phrase.split(' ').collect();
@@ -346,7 +370,16 @@ pub fn code(input: &ProcedureInput<'_, '_>, mentions: Vec<ProcedureMention>) -> 
             .zip(&assertions)
             .map(|(m, a)| Evidence::new(m.span, &doc.text()[m.bytes.0..m.bytes.1], *a))
             .collect();
-        let done = assertions.iter().any(|a| !a.negated && !a.hypothetical && !a.uncertain && !a.family);
+        // A negative result is still a test done ("rapid strep negative"); only a refusal or omission in the
+        // same sentence makes a negated mention a procedure not done.
+        let refused = |m: &ProcedureMention| {
+            let s = doc.sentence_of(m.tokens.0);
+            find_in(doc, s.first, s.last, NOT_DONE)
+        };
+        let done = list
+            .iter()
+            .zip(&assertions)
+            .any(|(m, a)| !a.hypothetical && !a.uncertain && !a.family && (!a.negated || !refused(m)));
         let s = Suggestion {
             code: procedure.code.clone(),
             system: procedure.system.clone(),
@@ -364,7 +397,7 @@ pub fn code(input: &ProcedureInput<'_, '_>, mentions: Vec<ProcedureMention>) -> 
         if done {
             suggested.push(s);
         } else {
-            let reason = if assertions.iter().all(|a| a.negated) { "negated" } else { "not_performed" };
+            let reason = if list.iter().all(|m| refused(m)) { "negated" } else { "not_performed" };
             excluded.push(Excluded { suggestion: s, reason: reason.to_string() });
         }
     }

@@ -123,3 +123,21 @@ fn missing_code_set_says_how_to_get_it() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("make setup"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_licensed_cpt_file_replaces_the_descriptions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cpt.txt");
+    std::fs::write(&path, "93000\tLICENSED DESCRIPTOR FOR THE TEST\n").unwrap();
+    let note = b"12-lead ECG performed: normal sinus rhythm.";
+    let out = cac(&["code", "-", "--json", "--cpt-file", path.to_str().unwrap()], Some(note));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let line: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let ecg = line["codes"].as_array().unwrap().iter().find(|c| c["code"] == "93000").expect("93000");
+    assert_eq!(ecg["system"], "CPT");
+    assert_eq!(ecg["description"], "LICENSED DESCRIPTOR FOR THE TEST");
+    let plain = cac(&["code", "-", "--json"], Some(note));
+    let line: Value = serde_json::from_str(stdout(&plain).trim()).unwrap();
+    let ecg = line["codes"].as_array().unwrap().iter().find(|c| c["code"] == "93000").expect("93000");
+    assert_ne!(ecg["description"], "LICENSED DESCRIPTOR FOR THE TEST");
+}

@@ -6,3 +6,4 @@ mod compose;
 mod contract;
 mod grpc;
 mod props;
+mod rules;

@@ -1,0 +1,396 @@
+//! Table tests for the coding rules: short notes written by the project, each with the code set a coder would
+//! put on the claim. Every row also checks that each suggestion carries a rationale.
+use cac::{Note, PatientStatus, Setting};
+
+use crate::common::engine;
+
+struct Row {
+    note: &'static str,
+    setting: Setting,
+    status: Option<PatientStatus>,
+    /// Codes that must be suggested.
+    codes: &'static [&'static str],
+    /// Codes that must not be suggested.
+    not: &'static [&'static str],
+    /// (code, reason) pairs that must be in `excluded`.
+    excluded: &'static [(&'static str, &'static str)],
+    /// The code that must be sequenced first, if any.
+    first: Option<&'static str>,
+    /// Gap kinds that must be reported.
+    gaps: &'static [&'static str],
+}
+
+const O: Setting = Setting::Outpatient;
+const I: Setting = Setting::Inpatient;
+const E: Setting = Setting::Emergency;
+
+macro_rules! row {
+    ($note:expr, $setting:expr, codes $codes:expr) => { row!($note, $setting, codes $codes, not &[], excluded &[]) };
+    ($note:expr, $setting:expr, codes $codes:expr, not $not:expr, excluded $ex:expr) => {
+        Row { note: $note, setting: $setting, status: None, codes: $codes, not: $not, excluded: $ex, first: None, gaps: &[] }
+    };
+}
+
+const ROWS: &[Row] = &[
+    // Specificity: the code the documentation supports, or the unspecified code.
+    row!("Heart failure.", O, codes & ["I50.9"]),
+    row!("Acute on chronic diastolic heart failure.", O, codes & ["I50.33"]),
+    row!("Left leg DVT.", O, codes & ["I82.402"]),
+    row!("Chronic kidney disease.", O, codes & ["N18.9"]),
+    // 7th characters and placeholder X.
+    row!("Closed fracture of the right femoral neck, initial encounter.", O, codes & ["S72.001A"]),
+    row!(
+        "Closed fracture of the right femoral neck, subsequent encounter with routine healing.",
+        O,
+        codes & ["S72.001D"]
+    ),
+    row!("Fracture of neck of left femur, sequela.", O, codes & ["S72.002S"]),
+    row!("Poisoning by penicillins, accidental, initial encounter.", E, codes & ["T36.0X1A"]),
+    // Uncertain diagnoses by setting.
+    row!(
+        "Impression: probable pneumonia. Cough and fever.",
+        O,
+        codes & ["R05.9", "R50.9"],
+        not & ["J18.9"],
+        excluded & [("J18.9", "uncertain")]
+    ),
+    row!(
+        "Impression: probable pneumonia. Cough and fever.",
+        I,
+        codes & ["J18.9"],
+        not & ["R05.9", "R50.9"],
+        excluded & [("R05.9", "integral_symptom")]
+    ),
+    row!(
+        "Suspected appendicitis. Right lower quadrant abdominal pain.",
+        E,
+        codes & ["R10.31"],
+        not & ["K37"],
+        excluded & [("K37", "uncertain")]
+    ),
+    row!("Possible HIV infection, serology pending.", I, codes & [], not & ["B20"], excluded & []),
+    row!("Rule out sepsis.", I, codes & ["A41.9"]),
+    row!("Rule out sepsis.", O, codes & [], not & ["A41.9"], excluded & [("A41.9", "uncertain")]),
+    // Negated and hypothetical mentions are never coded.
+    row!("Denies chest pain.", O, codes & [], not & ["R07.9"], excluded & [("R07.9", "negated")]),
+    row!(
+        "Return to the clinic if fever develops.",
+        O,
+        codes & [],
+        not & ["R50.9"],
+        excluded & [("R50.9", "hypothetical")]
+    ),
+    row!(
+        "Chest x-ray shows no evidence of pneumonia.",
+        O,
+        codes & [],
+        not & ["J18.9"],
+        excluded & [("J18.9", "negated")]
+    ),
+    // Family history.
+    row!("Mother with breast cancer.", O, codes & ["Z80.3"], not & ["C50.919"], excluded & [("C50.919", "family")]),
+    row!("Family history of type 2 diabetes.", O, codes & ["Z83.3"], not & ["E11.9"], excluded & []),
+    row!("Brother with colon cancer.", O, codes & ["Z80.0"], not & ["C18.9"], excluded & []),
+    row!("Family history: father with hypertension.", O, codes & ["Z82.49"], not & ["I10"], excluded & []),
+    // Personal history for conditions that no longer exist; chronic conditions stay current.
+    row!(
+        "History of breast cancer, s/p mastectomy.",
+        O,
+        codes & ["Z85.3"],
+        not & ["C50.919"],
+        excluded & [("C50.919", "history")]
+    ),
+    row!("History of DVT.", O, codes & ["Z86.718"], not & ["I82.409"], excluded & []),
+    row!("Prior myocardial infarction.", O, codes & ["I25.2"], not & ["I21.9"], excluded & []),
+    row!("History of pneumonia.", O, codes & ["Z87.01"], not & ["J18.9"], excluded & []),
+    row!("Past medical history: hypertension, type 2 diabetes.", O, codes & ["I10", "E11.9"]),
+    row!("History of COPD, on tiotropium.", O, codes & ["J44.9"]),
+    // Signs and symptoms integral to a coded diagnosis; unrelated ones stay.
+    row!(
+        "Acute myocardial infarction with chest pain.",
+        I,
+        codes & ["I21.9"],
+        not & ["R07.9"],
+        excluded & [("R07.9", "integral_symptom")]
+    ),
+    row!("Acute systolic heart failure with dyspnea.", I, codes & ["I50.21"], not & ["R06.00"], excluded & []),
+    row!("Urinary tract infection with dysuria.", O, codes & ["N39.0"], not & ["R30.0"], excluded & []),
+    row!("Acute myocardial infarction. Right knee pain.", I, codes & ["I21.9", "M25.561"]),
+    row!("Pneumonia. Also headache.", I, codes & ["J18.9", "R51.9"]),
+    // Combination codes and their companions.
+    row!(
+        "Type 2 diabetes. CKD stage 3b.",
+        O,
+        codes & ["E11.22", "N18.32"],
+        not & ["E11.9"],
+        excluded & [("E11.9", "combination")]
+    ),
+    row!("Type 2 diabetes mellitus. Diabetic polyneuropathy.", O, codes & ["E11.42"], not & ["E11.9"], excluded & []),
+    row!("T2DM with hyperglycemia.", O, codes & ["E11.65"], not & ["E11.9", "R73.9"], excluded & []),
+    row!(
+        "Type 1 diabetes. Chronic kidney disease stage 2.",
+        O,
+        codes & ["E10.22", "N18.2"],
+        not & ["E10.9"],
+        excluded & []
+    ),
+    row!(
+        "Hypertension. Chronic systolic heart failure.",
+        O,
+        codes & ["I11.0", "I50.22"],
+        not & ["I10"],
+        excluded & [("I10", "combination")]
+    ),
+    row!("Hypertension. CKD stage 4.", O, codes & ["I12.9", "N18.4"], not & ["I10"], excluded & []),
+    row!("Hypertension. End stage renal disease.", O, codes & ["I12.0", "N18.6"], not & ["I10"], excluded & []),
+    row!(
+        "Hypertension, heart failure and CKD stage 3a.",
+        O,
+        codes & ["I13.0", "I50.9", "N18.31"],
+        not & ["I10", "I11.0", "I12.9"],
+        excluded & []
+    ),
+    row!("COPD with pneumonia.", I, codes & ["J44.0", "J18.9"], not & ["J44.9"], excluded & []),
+    row!("COPD exacerbation.", O, codes & ["J44.1"], not & ["J44.9"], excluded & []),
+    // Excludes1: one of the pair, the better supported, stays.
+    row!("Hyponatremia due to SIADH.", I, codes & ["E22.2"], not & ["E87.1"], excluded & [("E87.1", "excludes1")]),
+    row!(
+        "Type 1 diabetes mellitus and type 2 diabetes mellitus documented.",
+        O,
+        codes & [],
+        not & [],
+        excluded & [("E11.9", "excludes1")]
+    ),
+];
+
+/// Rows with a first-listed code, a patient status, or gaps.
+fn special_rows() -> Vec<Row> {
+    vec![
+        Row {
+            note: "HPI: cough for a week.\nAssessment:\n1. Community-acquired pneumonia.\n2. Hypertension.",
+            setting: O,
+            status: None,
+            codes: &["J18.9", "I10"],
+            not: &["R05.9"],
+            excluded: &[],
+            first: Some("J18.9"),
+            gaps: &[],
+        },
+        Row {
+            note: "Chief complaint: headache.\nAssessment: migraine without aura.",
+            setting: O,
+            status: None,
+            codes: &["G43.009"],
+            not: &["R51.9"],
+            excluded: &[],
+            first: Some("G43.009"),
+            gaps: &[],
+        },
+        Row {
+            note: "History of breast cancer. Hypertension.",
+            setting: O,
+            status: None,
+            codes: &["I10", "Z85.3"],
+            not: &[],
+            excluded: &[],
+            first: Some("I10"),
+            gaps: &[],
+        },
+        Row {
+            note: "Assessment: hypertension with chronic diastolic heart failure.",
+            setting: O,
+            status: None,
+            codes: &["I11.0", "I50.32"],
+            not: &[],
+            excluded: &[],
+            first: Some("I11.0"),
+            gaps: &[],
+        },
+        Row {
+            note: "Patient has pneumonia. Repeat chest film today: no pneumonia.",
+            setting: I,
+            status: None,
+            codes: &["J18.9"],
+            not: &[],
+            excluded: &[],
+            first: None,
+            gaps: &["conflict"],
+        },
+        // Office E/M by time, with the patient status from the request.
+        Row {
+            note: "Hypertension follow-up. Total time spent on the date of the encounter: 45 minutes.",
+            setting: O,
+            status: Some(PatientStatus::New),
+            codes: &["99204"],
+            not: &["99214"],
+            excluded: &[],
+            first: None,
+            gaps: &[],
+        },
+        Row {
+            note: "Hypertension, stable. I spent 25 minutes with the patient today.",
+            setting: O,
+            status: Some(PatientStatus::Established),
+            codes: &["99213"],
+            not: &[],
+            excluded: &[],
+            first: None,
+            gaps: &[],
+        },
+        Row {
+            note: "Heart failure visit. I spent a total of 62 minutes today reviewing records and counseling.",
+            setting: O,
+            status: Some(PatientStatus::Established),
+            codes: &["99215", "99417"],
+            not: &[],
+            excluded: &[],
+            first: None,
+            gaps: &[],
+        },
+        // Office E/M by medical decision making; the status read from the note.
+        Row {
+            note: "Established patient here for follow-up. COPD exacerbation, worsening dyspnea. Heart failure, stable. Labs reviewed: CBC and BMP. Chest x-ray ordered. Increase furosemide to 40 mg twice daily.",
+            setting: O,
+            status: None,
+            codes: &["99214"],
+            not: &[],
+            excluded: &[],
+            first: None,
+            gaps: &[],
+        },
+        // Low problem (acute uncomplicated) and low risk (over-the-counter drug): low MDM; a negative test is done.
+        Row {
+            note: "New patient visit for a sore throat. Rapid strep test negative. Ibuprofen as needed.",
+            setting: O,
+            status: None,
+            codes: &["99203", "87880"],
+            not: &["99213"],
+            excluded: &[],
+            first: None,
+            gaps: &[],
+        },
+        // Emergency department levels by medical decision making.
+        Row {
+            note: "Chest pain. ECG shows ST depression, troponin elevated. Acute NSTEMI. Start heparin drip. Admit to cardiology.",
+            setting: E,
+            status: None,
+            codes: &["I21.4", "99285", "93000"],
+            not: &["R07.9"],
+            excluded: &[],
+            first: Some("I21.4"),
+            gaps: &[],
+        },
+        // Procedures: coded when done, not when planned, ordered or declined.
+        Row {
+            note: "12-lead ECG performed in clinic: normal sinus rhythm.",
+            setting: O,
+            status: None,
+            codes: &["93000"],
+            not: &[],
+            excluded: &[],
+            first: None,
+            gaps: &[],
+        },
+        Row {
+            note: "Will order a chest x-ray.",
+            setting: O,
+            status: None,
+            codes: &[],
+            not: &["71046"],
+            excluded: &[("71046", "not_performed")],
+            first: None,
+            gaps: &[],
+        },
+        Row {
+            note: "Patient declined the flu vaccine.",
+            setting: O,
+            status: None,
+            codes: &[],
+            not: &["90686"],
+            excluded: &[],
+            first: None,
+            gaps: &[],
+        },
+        Row {
+            note: "Colonoscopy with biopsy was performed without complication.",
+            setting: O,
+            status: None,
+            codes: &["45380"],
+            not: &[],
+            excluded: &[],
+            first: None,
+            gaps: &[],
+        },
+        Row {
+            note: "Incision and drainage of the abscess performed under local anesthesia.",
+            setting: O,
+            status: None,
+            codes: &["10060"],
+            not: &[],
+            excluded: &[],
+            first: None,
+            gaps: &[],
+        },
+        // No office E/M code for an inpatient note.
+        Row {
+            note: "Hospital day 3. Pneumonia improving on ceftriaxone.",
+            setting: I,
+            status: None,
+            codes: &["J18.9"],
+            not: &["99213", "99214", "99232"],
+            excluded: &[],
+            first: None,
+            gaps: &[],
+        },
+    ]
+}
+
+#[test]
+fn coding_rule_table() {
+    let engine = engine();
+    let mut failures = Vec::new();
+    let special = special_rows();
+    let rows: Vec<&Row> = ROWS.iter().chain(special.iter()).collect();
+    assert!(rows.len() >= 60, "{} rows", rows.len());
+    for r in &rows {
+        let note = Note { patient_status: r.status, ..Note::new("t", r.note).with_setting(r.setting) };
+        let coded = engine.code(&note).unwrap();
+        let got: Vec<&str> = coded.codes.iter().map(|s| s.code.as_str()).collect();
+        let excluded: Vec<(&str, &str)> =
+            coded.excluded.iter().map(|x| (x.suggestion.code.as_str(), x.reason.as_str())).collect();
+        let label = format!("{:?} ({:?})", r.note, r.setting);
+        for c in r.codes {
+            if !got.contains(c) {
+                failures.push(format!("{label}: expected {c}; codes {got:?}, excluded {excluded:?}"));
+            }
+        }
+        for c in r.not {
+            if got.contains(c) {
+                failures.push(format!("{label}: must not suggest {c}; codes {got:?}"));
+            }
+        }
+        for pair in r.excluded {
+            if !excluded.contains(pair) {
+                failures.push(format!("{label}: expected excluded {pair:?}; excluded {excluded:?}"));
+            }
+        }
+        if let Some(first) = r.first {
+            let first_dx = coded.codes.iter().filter(|s| s.system == "ICD-10-CM").min_by_key(|s| s.sequence);
+            if first_dx.map(|s| s.code.as_str()) != Some(first) {
+                failures.push(format!("{label}: expected {first} first; codes {got:?}"));
+            }
+        }
+        let gaps: Vec<&str> = coded.gaps.iter().map(|g| g.kind.as_str()).collect();
+        for g in r.gaps {
+            if !gaps.contains(g) {
+                failures.push(format!("{label}: expected a {g} gap; gaps {gaps:?}"));
+            }
+        }
+        for s in coded.codes.iter().chain(coded.excluded.iter().map(|x| &x.suggestion)) {
+            if s.rationale.trim().is_empty() {
+                failures.push(format!("{label}: {} has no rationale", s.code));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures in {} rows:\n{}", failures.len(), rows.len(), failures.join("\n"));
+}
