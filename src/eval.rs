@@ -114,6 +114,46 @@ pub fn read_predictions(reader: impl BufRead, system: &str) -> Result<BTreeMap<S
     Ok(out)
 }
 
+/// Maps predictions onto gold codes written in an older release of ICD-10-CM: when a gold code is no longer a
+/// valid code in `codes` (it was since subdivided, or it lacks its 7th character) and a prediction is its
+/// successor (the new "unspecified" child, or the code with placeholder X and initial-encounter 7th character),
+/// the prediction is scored as that gold code. Nothing else changes: every other code must match exactly.
+pub fn crosswalk(
+    predicted: &BTreeMap<String, BTreeSet<String>>,
+    gold: &BTreeMap<String, BTreeSet<String>>,
+    codes: &crate::codeset::CodeSet,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let undotted = |c: &str| c.replace('.', "");
+    let mut out = predicted.clone();
+    for (doc, g) in gold {
+        let Some(p) = out.get_mut(doc) else { continue };
+        for old in g {
+            if p.contains(old) || codes.get(old).is_some_and(|c| c.billable) {
+                continue;
+            }
+            let successor = p
+                .iter()
+                .find(|new| {
+                    let (n, o) = (undotted(new), undotted(old));
+                    if !n.starts_with(&o) || n == o {
+                        return false;
+                    }
+                    let Some(code) = codes.get(new) else { return false };
+                    let rest = &n[o.len()..];
+                    let seventh_only =
+                        code.extension == Some('A') && rest.trim_end_matches('A').chars().all(|c| c == 'X');
+                    seventh_only || code.description.to_ascii_lowercase().contains("unspecified")
+                })
+                .cloned();
+            if let Some(new) = successor {
+                p.remove(&new);
+                p.insert(old.clone());
+            }
+        }
+    }
+    out
+}
+
 /// Scores predictions against gold; `top` limits the error lists.
 pub fn evaluate(
     predicted: &BTreeMap<String, BTreeSet<String>>,

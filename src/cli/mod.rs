@@ -92,6 +92,11 @@ enum Command {
         /// How many of the most frequent false positives and false negatives to list.
         #[arg(long, default_value_t = 15)]
         errors: usize,
+        /// Gold codes are from an older ICD-10-CM release: score a prediction that is the successor of a gold
+        /// code no longer valid in the loaded release (its new "unspecified" child, or its 7th-character form)
+        /// as that code. Needs the code set (--data-dir).
+        #[arg(long)]
+        crosswalk: bool,
         /// Code system of the gold codes; predicted codes of other systems are not scored.
         #[arg(long, default_value = "ICD-10-CM")]
         system: String,
@@ -202,12 +207,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (engine, _runtime) = start(&cli)?;
             batch::run_context(&engine, input, output)
         }
-        Command::Eval { predictions, gold, errors, system, json } => {
+        Command::Eval { predictions, gold, errors, system, crosswalk, json } => {
             let open = |p: &Path| -> Result<BufReader<std::fs::File>> {
                 Ok(BufReader::new(std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?))
             };
             let predicted = crate::eval::read_predictions(open(predictions)?, system)?;
             let gold = crate::eval::read_gold(open(gold)?)?;
+            let predicted = if *crosswalk {
+                let codes = data::load_codeset(&cli.data_dir)?;
+                crate::eval::crosswalk(&predicted, &gold, &codes)
+            } else {
+                predicted
+            };
             let report = crate::eval::evaluate(&predicted, &gold, *errors);
             let mut out = std::io::stdout().lock();
             if *json {

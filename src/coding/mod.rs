@@ -32,7 +32,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::codeset::{CodeId, CodeSet, ICD10CM};
+use crate::codeset::{CodeId, CodeSet, ICD10CM, NoteKind};
 use crate::error::BuildError;
 use crate::lexicon::{Lexicon, MatchKind, Mention};
 use crate::note::Setting;
@@ -78,6 +78,8 @@ pub enum Reason {
     IntegralSymptom,
     /// Excludes1 with a better-supported code.
     Excludes1,
+    /// A less specific reading of a condition coded more specifically elsewhere in the note.
+    LessSpecific,
     /// Scored below the worklist threshold.
     LowScore,
 }
@@ -93,6 +95,7 @@ impl Reason {
             Reason::Combination => "combination",
             Reason::IntegralSymptom => "integral_symptom",
             Reason::Excludes1 => "excludes1",
+            Reason::LessSpecific => "less_specific",
             Reason::LowScore => "low_score",
         }
     }
@@ -161,6 +164,8 @@ pub enum RuleSwitch {
     IntegralSymptoms,
     /// Excludes1 pairs resolved.
     Excludes1,
+    /// Less specific readings of a condition coded more specifically elsewhere set aside.
+    Specificity,
 }
 
 /// The rule data and indexes, built once.
@@ -227,6 +232,9 @@ impl CodingRules {
         }
         if self.on(RuleSwitch::IntegralSymptoms) {
             symptoms::apply(cx.codes, &self.symptoms, &mut candidates);
+        }
+        if self.on(RuleSwitch::Specificity) {
+            less_specific(cx, &mut candidates);
         }
         candidates.retain(|c| cx.codes.code(c.code).billable);
         candidates
@@ -439,6 +447,55 @@ fn conflict_gap(cx: &NoteContext<'_, '_>, c: &Candidate) -> Gap {
                 "Clinically undetermined".into(),
             ],
         },
+    }
+}
+
+/// Codes to the highest degree of specificity documented (Guidelines I.B.2): an unspecified code whose terms are
+/// all part of a more specific code suggested for the same note ("the carcinoma" after "renal cell carcinoma",
+/// "pneumonia" beside "pneumococcal pneumonia", "pain" beside "abdominal pain") names the same condition less
+/// precisely and is set aside.
+fn less_specific(cx: &NoteContext<'_, '_>, candidates: &mut [Candidate]) {
+    let live: Vec<usize> = (0..candidates.len()).filter(|&i| candidates[i].is_live()).collect();
+    let sets = |id: CodeId| -> Vec<&[u32]> {
+        std::iter::once(cx.lexicon.code_words(id))
+            .chain(cx.lexicon.term_word_sets(id))
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let mut aside: Vec<(usize, String)> = Vec::new();
+    for &a in &live {
+        let code = cx.codes.code(candidates[a].code);
+        let general = code.description.to_ascii_lowercase().contains("unspecified") || code.code.starts_with('R');
+        if !general {
+            continue;
+        }
+        let mine = sets(candidates[a].code);
+        let by = live.iter().copied().find(|&b| {
+            let other = cx.codes.code(candidates[b].code);
+            // The same condition: the same block of categories, two symptom codes, or an unspecified-site malignancy
+            // beside a primary site; never a pair the classification asks to report together.
+            let same_kind = other.block == code.block
+                || (code.code.starts_with('R') && other.code.starts_with('R'))
+                || (code.code == "C80.1" && other.code.as_str() < "C76");
+            let paired =
+                cx.codes.notes_in_force(candidates[b].code).chain(cx.codes.notes_in_force(candidates[a].code)).any(
+                    |(_, n)| {
+                        matches!(n.kind, NoteKind::CodeFirst | NoteKind::UseAdditionalCode | NoteKind::CodeAlso)
+                            && (n.refers_to(&code.code) || n.refers_to(&other.code))
+                    },
+                );
+            b != a && same_kind && !paired && {
+                let theirs = cx.lexicon.code_words(candidates[b].code);
+                mine.iter().any(|m| m.len() < theirs.len() && m.iter().all(|w| theirs.binary_search(w).is_ok()))
+            }
+        });
+        if let Some(b) = by {
+            aside.push((a, cx.codes.code(candidates[b].code).code.clone()));
+        }
+    }
+    for (a, better) in aside {
+        candidates[a]
+            .set_aside(Reason::LessSpecific, format!("a less specific reading of a condition coded as {better}"));
     }
 }
 

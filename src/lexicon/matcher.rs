@@ -199,16 +199,17 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                 self.word_off.push(self.words.len() as u32);
                 continue;
             }
+            // A phrase's words are added to its first position; every position keeps its own word too, so
+            // that the code set's own use of a word still matches ("tumor lysis syndrome" when "tumor" also
+            // stands for "neoplasm", "carcinoma in situ" when "carcinoma" stands for "malignant neoplasm").
+            let id = self.ids[p];
             if let Some(w) = expansion[p] {
                 self.words.extend_from_slice(w);
-                self.expanded.push(true);
-            } else {
-                let id = self.ids[p];
-                if !covered[p] && id != 0 && !lex.stop.contains(&id) {
-                    self.words.push(id);
-                }
-                self.expanded.push(false);
             }
+            if id != 0 && !lex.stop.contains(&id) && !self.words[self.word_off[p] as usize..].contains(&id) {
+                self.words.push(id);
+            }
+            self.expanded.push(expansion[p].is_some() || covered[p]);
             self.word_off.push(self.words.len() as u32);
         }
     }

@@ -190,12 +190,20 @@ impl Words {
         id
     }
 
-    /// Id of a surface word at request time; 0 when no term uses it.
+    /// Id of a surface word at request time; 0 when no term uses it. A British spelling the forms table does
+    /// not list ("haematuria", "oedematous", "hypercholesterolaemia") is read as its American form when the code
+    /// set uses that form.
     pub(crate) fn lookup(&self, token: &str) -> u32 {
         if let Some(&id) = self.surface.get(token) {
             return id;
         }
-        self.ids.get(&self.canonical(token)).copied().unwrap_or(0)
+        if let Some(&id) = self.ids.get(&self.canonical(token)) {
+            return id;
+        }
+        match american(token) {
+            Some(us) => self.ids.get(&self.canonical(&us)).copied().unwrap_or(0),
+            None => 0,
+        }
     }
 
     /// Id of a canonical word if known (build time, without adding it).
@@ -210,6 +218,15 @@ impl Words {
     pub(crate) fn len(&self) -> usize {
         self.names.len()
     }
+}
+
+/// The American spelling of a British medical word: "ae" and "oe" inside a word become "e" ("haem-", "-aemia",
+/// "oedema", "oesophag-", "foet-"). `None` when the word has neither.
+pub(crate) fn american(w: &str) -> Option<String> {
+    if !(w.contains("ae") || w.contains("oe")) || w.len() < 5 {
+        return None;
+    }
+    Some(w.replace("ae", "e").replace("oe", "e"))
 }
 
 /// Conservative singular of a lower-case word: only clear plural endings are removed.
@@ -262,6 +279,16 @@ mod tests {
         ] {
             assert_eq!(singular(plural), one, "{plural}");
         }
+    }
+
+    #[test]
+    fn british_spellings_fall_back_to_american() {
+        let mut w = Words::with_forms("t", "").unwrap();
+        let hematuria = w.intern("hematuria");
+        let hypercholesterolemia = w.intern("hypercholesterolemia");
+        assert_eq!(w.lookup("haematuria"), hematuria);
+        assert_eq!(w.lookup("hypercholesterolaemia"), hypercholesterolemia);
+        assert_eq!(w.lookup("aerobic"), 0, "no American form in the vocabulary: unknown");
     }
 
     #[test]

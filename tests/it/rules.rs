@@ -154,12 +154,28 @@ const ROWS: &[Row] = &[
     row!("COPD exacerbation.", O, codes & ["J44.1"], not & ["J44.9"], excluded & []),
     // Excludes1: one of the pair, the better supported, stays.
     row!("Hyponatremia due to SIADH.", I, codes & ["E22.2"], not & ["E87.1"], excluded & [("E87.1", "excludes1")]),
+    // Type 2 is documented twice, type 1 once, in the same sentence: type 2 is the better supported.
     row!(
-        "Type 1 diabetes mellitus and type 2 diabetes mellitus documented.",
+        "Type 1 diabetes mellitus and type 2 diabetes mellitus, the type 2 diabetes mellitus on metformin.",
         O,
-        codes & [],
-        not & [],
-        excluded & [("E11.9", "excludes1")]
+        codes & ["E11.9"],
+        not & ["E10.9"],
+        excluded & [("E10.9", "excludes1")]
+    ),
+    // Specificity: the unspecified reading of a condition coded more specifically is set aside.
+    row!(
+        "Pneumonia due to Streptococcus pneumoniae. The pneumonia is improving.",
+        I,
+        codes & ["J13"],
+        not & ["J18.9"],
+        excluded & [("J18.9", "less_specific")]
+    ),
+    row!(
+        "Renal cell carcinoma of the left kidney. The carcinoma was resected.",
+        I,
+        codes & ["C64.2"],
+        not & ["C80.1"],
+        excluded & [("C80.1", "less_specific")]
     ),
 ];
 
