@@ -474,9 +474,14 @@ fn less_specific(cx: &NoteContext<'_, '_>, candidates: &mut [Candidate]) {
             let other = cx.codes.code(candidates[b].code);
             // The same condition: the same block of categories, two symptom codes, or an unspecified-site malignancy
             // beside a primary site; never a pair the classification asks to report together.
+            let lower = code.description.to_ascii_lowercase();
             let same_kind = other.block == code.block
                 || (code.code.starts_with('R') && other.code.starts_with('R'))
-                || (code.code == "C80.1" && other.code.as_str() < "C76");
+                || (code.code == "C80.1" && other.code.as_str() < "C76")
+                // A symptom or injury of unspecified site beside one at a named site of the same chapter.
+                || ((lower.contains("unspecified body region") || lower.contains("unspecified site") || code.code == "R52")
+                    && other.chapter == code.chapter)
+                || (code.code == "R52" && !other.code.starts_with('Z'));
             let paired =
                 cx.codes.notes_in_force(candidates[b].code).chain(cx.codes.notes_in_force(candidates[a].code)).any(
                     |(_, n)| {
@@ -484,10 +489,9 @@ fn less_specific(cx: &NoteContext<'_, '_>, candidates: &mut [Candidate]) {
                             && (n.refers_to(&code.code) || n.refers_to(&other.code))
                     },
                 );
-            b != a && same_kind && !paired && {
-                let theirs = cx.lexicon.code_words(candidates[b].code);
+            b != a && same_kind && !paired && sets(candidates[b].code).iter().any(|theirs| {
                 mine.iter().any(|m| m.len() < theirs.len() && m.iter().all(|w| theirs.binary_search(w).is_ok()))
-            }
+            })
         });
         if let Some(b) = by {
             aside.push((a, cx.codes.code(candidates[b].code).code.clone()));

@@ -391,7 +391,7 @@ pub fn code(input: &ProcedureInput<'_, '_>, mentions: Vec<ProcedureMention>) -> 
             rationale: if done {
                 "documented as performed".to_string()
             } else {
-                "mentioned as planned, ordered, declined or uncertain, not as performed; procedures are coded only when done".to_string()
+                "mentioned as planned, ordered, declined, uncertain or done before, not as performed at this encounter; procedures are coded only when done".to_string()
             },
         };
         if done {

@@ -15,6 +15,9 @@ pub enum Meaning {
     Code(CodeId),
     /// The words it stands for, normalized later by the lexicon builder.
     Words(String),
+    /// Nothing to code on its own ("-"): the term's words are not read as any code ("allergies" alone is an
+    /// allergy list heading or a reaction of unknown kind, not a code).
+    Suppress,
 }
 
 /// When an ambiguous term may be taken at its meaning.
@@ -63,7 +66,9 @@ pub fn parse(file: &str, text: &str, codes: &CodeSet) -> Result<Vec<ClinicalTerm
         if term.is_empty() {
             return Err(bad("empty term".into()));
         }
-        let meaning = if let Some(words) = cols[1].strip_prefix('=') {
+        let meaning = if cols[1] == "-" {
+            Meaning::Suppress
+        } else if let Some(words) = cols[1].strip_prefix('=') {
             if words.trim().is_empty() {
                 return Err(bad("`=` needs the words the term stands for".into()));
             }

@@ -147,6 +147,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         self.named = vec![None; n];
         self.phrase_end = (0..n as u32).collect();
         let mut covered = vec![false; n];
+        let mut suppressed = vec![false; n];
         for m in &selected {
             for &p in lex.phrases.payloads(m.phrase) {
                 let info = &lex.phrase_info[p as usize];
@@ -155,6 +156,10 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                     continue;
                 }
                 match &info.meaning {
+                    PhraseMeaning::Suppress => {
+                        suppressed[m.first..m.last].iter_mut().for_each(|c| *c = true);
+                        covered[m.first..m.last].iter_mut().for_each(|c| *c = true);
+                    }
                     PhraseMeaning::Words(w) => {
                         expansion[m.first] = Some(w);
                         self.phrase_end[m.first] = (m.last - 1) as u32;
@@ -206,7 +211,11 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             if let Some(w) = expansion[p] {
                 self.words.extend_from_slice(w);
             }
-            if id != 0 && !lex.stop.contains(&id) && !self.words[self.word_off[p] as usize..].contains(&id) {
+            if id != 0
+                && !suppressed[p]
+                && !lex.stop.contains(&id)
+                && !self.words[self.word_off[p] as usize..].contains(&id)
+            {
                 self.words.push(id);
             }
             self.expanded.push(expansion[p].is_some() || covered[p]);

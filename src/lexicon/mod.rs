@@ -131,6 +131,7 @@ pub struct Mention {
 enum PhraseMeaning {
     Code(CodeId),
     Words(Box<[u32]>),
+    Suppress,
 }
 
 #[derive(Debug, Clone)]
@@ -274,6 +275,7 @@ impl Lexicon {
             for term in clinical::parse(file, text, codes)? {
                 let ids: Vec<u32> = phrase_tokens(&tokens_of(&term.term)).iter().map(|t| words.intern(t)).collect();
                 let meaning = match &term.meaning {
+                    Meaning::Suppress => PhraseMeaning::Suppress,
                     Meaning::Code(id) => PhraseMeaning::Code(*id),
                     Meaning::Words(w) => {
                         let expanded: Vec<u32> =

@@ -55,10 +55,16 @@ pub(crate) const STOPWORDS: &[&str] = &[
     "using",
     "use",
     "condition",
+    "uncomplicated",
+    // Fractures not indicated as displaced are coded as displaced (note at S72 and its peers): "displaced" is
+    // the default, only "nondisplaced" must be written.
+    "displaced",
 ];
 
 /// Nouns that name the axis left open by "unspecified": "unspecified organism", "unspecified part".
 pub(crate) const AXIS_NOUNS: &[&str] = &[
+    "behavior",
+    "histology",
     "organism",
     "part",
     "site",
