@@ -39,6 +39,7 @@ fn embed_models(out: &std::path::Path) -> Result<(), Box<dyn std::error::Error>>
         ("COMBINATIONS", "models/coding/combinations.tsv"),
         ("INTEGRAL_SYMPTOMS", "models/coding/integral_symptoms.tsv"),
         ("CPT_STARTER", "models/cpt/starter.tsv"),
+        ("TOKENIZER", "models/tokenizer.json"),
     ] {
         let path = root.join(file);
         writeln!(
@@ -46,6 +47,19 @@ fn embed_models(out: &std::path::Path) -> Result<(), Box<dyn std::error::Error>>
             "/// `{file}`.\npub const {constant}: (&str, &str) = ({file:?}, include_str!({:?}));",
             path.display().to_string()
         )?;
+    }
+    // The trained scorer, when one has been trained (`make model`); the engine falls back to rules without it.
+    let scorer = root.join("models/scorer.onnx");
+    if scorer.is_file() {
+        writeln!(
+            code,
+            "/// `models/scorer.onnx`.\npub const SCORER: Option<(&str, &[u8])> = Some((\"models/scorer.onnx\", include_bytes!({:?})));",
+            scorer.display().to_string()
+        )?;
+    } else {
+        code.push_str(
+            "/// No trained scorer was present at build time.\npub const SCORER: Option<(&str, &[u8])> = None;\n",
+        );
     }
     fs::write(out.join("models.rs"), code)?;
     println!("cargo:rerun-if-changed=models");

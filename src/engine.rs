@@ -12,7 +12,8 @@
 use std::sync::Arc;
 
 use crate::catalog::Catalog;
-use crate::classify::{RuleScorer, Scorer};
+use crate::classify::features::FeatureExtractor;
+use crate::classify::{RuleScorer, Scorer, ScoringInput};
 use crate::codeset::{CodeSet, ProcedureTable};
 use crate::coding::{self, CodingRules};
 use crate::context::{self, ContextRules, TargetAssertion};
@@ -25,12 +26,23 @@ use crate::text::Analyzer;
 /// Default limit on the size of one note: 1 MiB, far above any real note, far below what would hurt the service.
 pub const DEFAULT_MAX_NOTE_BYTES: usize = 1 << 20;
 
+/// One candidate's scorer inputs, as `cac features` writes them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FeatureRow {
+    pub code: String,
+    pub rule: coding::Rule,
+    /// Why the rules set it aside, if they did.
+    pub excluded: Option<String>,
+    #[serde(flatten)]
+    pub features: crate::classify::features::CandidateFeatures,
+}
+
 /// Builds an [`Engine`].
 pub struct EngineBuilder {
     codes: Arc<CodeSet>,
     scorer: Option<Box<dyn Scorer>>,
     max_note_bytes: usize,
-    min_score: f32,
+    min_score: Option<f32>,
     disabled: Vec<coding::RuleSwitch>,
     procedures: Option<ProcedureTable>,
 }
@@ -41,7 +53,7 @@ impl EngineBuilder {
             codes,
             scorer: None,
             max_note_bytes: DEFAULT_MAX_NOTE_BYTES,
-            min_score: 0.0,
+            min_score: None,
             disabled: Vec::new(),
             procedures: None,
         }
@@ -53,9 +65,10 @@ impl EngineBuilder {
         self
     }
 
-    /// Candidates scored below this are not suggested (they are listed in `excluded` as `low_score`).
+    /// Candidates scored below this are not suggested (they are listed in `excluded` as `low_score`); the
+    /// scorer's own tuned threshold when not set.
     pub fn min_score(mut self, min_score: f32) -> EngineBuilder {
-        self.min_score = min_score;
+        self.min_score = Some(min_score);
         self
     }
 
@@ -92,17 +105,21 @@ impl EngineBuilder {
         for &r in &self.disabled {
             rules.disable(r);
         }
+        let features = FeatureExtractor::embedded()?;
+        let scorer = self.scorer.unwrap_or_else(|| Box::new(RuleScorer));
+        let min_score = self.min_score.unwrap_or_else(|| scorer.default_threshold());
         Ok(Engine {
+            features,
             procedures,
             procedure_matcher,
             context,
             rules,
-            min_score: self.min_score,
+            min_score,
             catalog: Catalog::new(Arc::clone(&self.codes))?,
             codes: self.codes,
             analyzer,
             lexicon,
-            scorer: self.scorer.unwrap_or_else(|| Box::new(RuleScorer)),
+            scorer,
             max_note_bytes: self.max_note_bytes,
         })
     }
@@ -117,6 +134,7 @@ pub struct Engine {
     rules: CodingRules,
     procedures: ProcedureTable,
     procedure_matcher: ProcedureMatcher,
+    features: FeatureExtractor,
     /// Candidates scored below this are reported as excluded (`low_score`).
     min_score: f32,
     scorer: Box<dyn Scorer>,
@@ -151,6 +169,11 @@ impl Engine {
         self.scorer.name()
     }
 
+    /// Candidates scored below this are not suggested.
+    pub fn min_score(&self) -> f32 {
+        self.min_score
+    }
+
     pub fn max_note_bytes(&self) -> usize {
         self.max_note_bytes
     }
@@ -177,7 +200,7 @@ impl Engine {
         }
         let cx = coding::NoteContext { codes: &self.codes, lexicon: &self.lexicon, doc: &doc, setting: note.setting };
         let mut candidates = self.rules.propose(&cx, mentions);
-        let scores = self.scorer.score(&self.codes, &candidates)?;
+        let scores = self.scorer.score(&ScoringInput { codes: &self.codes, doc: &doc, candidates: &candidates })?;
         if scores.len() != candidates.len() {
             return Err(Error::Internal {
                 stage: crate::error::Stage::Classify,
@@ -199,10 +222,36 @@ impl Engine {
         Ok(CodedNote {
             id: note.id.clone(),
             codeset: self.codes.version().to_string(),
+            model_version: self.scorer.name().to_string(),
             codes: coded.codes,
             excluded: coded.excluded,
             gaps: coded.gaps,
         })
+    }
+
+    /// The scorer's inputs for every candidate of a note (`cac features`), with each candidate's code, rule and
+    /// whether the rules set it aside: exactly what the scorer sees at run time.
+    pub fn candidate_features(&self, note: &Note) -> Result<Vec<FeatureRow>> {
+        self.validate(note)?;
+        let doc = self.analyzer.analyze(&note.text)?;
+        let mut mentions = self.lexicon.mentions(&self.codes, &doc);
+        let context = self.context.analyze(&doc);
+        for m in &mut mentions {
+            m.assertion = context.assertion(&doc, m.tokens.0, m.tokens.1);
+        }
+        let cx = coding::NoteContext { codes: &self.codes, lexicon: &self.lexicon, doc: &doc, setting: note.setting };
+        let candidates = self.rules.propose(&cx, mentions);
+        let rows = self.features.extract(&self.codes, &doc, &candidates);
+        Ok(candidates
+            .iter()
+            .zip(rows)
+            .map(|(c, f)| FeatureRow {
+                code: self.codes.code(c.code).code.clone(),
+                rule: c.rule,
+                excluded: c.exclusion.map(|r| r.as_str().to_string()),
+                features: f,
+            })
+            .collect())
     }
 
     /// The assertion of each target phrase, at its first occurrence in `text` (`cac context`).

@@ -77,6 +77,8 @@ pub struct CodedNote {
     pub id: String,
     /// "ICD-10-CM 2026-04".
     pub codeset: String,
+    /// The scorer that produced the scores ("scorer-..." for the trained model, "rules-1" without one).
+    pub model_version: String,
     pub codes: Vec<Suggestion>,
     pub excluded: Vec<Excluded>,
     pub gaps: Vec<Gap>,

@@ -1,12 +1,25 @@
-//! The ONNX Runtime, loaded once per process from a shared library.
+//! The ONNX Runtime and the trained suggestion scorer.
 //!
 //! ort is built with `load-dynamic`: the library is not linked at build time but opened at start-up from a path
 //! the binary resolves (`ORT_DYLIB_PATH`, the copy setup installs under `.deps/`, or an installed `onnxruntime`
 //! Python package). Loading it eagerly makes a missing or broken library a clear start-up error instead of a
 //! failure on the first request.
+//!
+//! [`OnnxScorer`] runs `models/scorer.onnx` (see `models/MODEL_CARD.md`): all candidates of a note in one
+//! batched `run`. A session's `run` needs `&mut` access, so the scorer keeps a small pool of sessions (one per
+//! core by default, each single-threaded) and a request borrows one for the length of its `run`: requests on
+//! different cores never wait for each other, where one shared session behind a mutex would serialise them
+//! (`cargo bench --bench scorer` measures both).
 use std::path::Path;
+use std::sync::{Condvar, Mutex};
 
-use crate::error::BuildError;
+use ndarray::Array2;
+use ort::session::Session;
+use ort::value::Tensor;
+
+use super::features::{CONTEXT_LEN, DESCRIPTION_LEN, FEATURE_NAMES, FeatureExtractor};
+use super::{Scorer, ScoringInput};
+use crate::error::{BuildError, Error, Stage};
 
 /// A loaded ONNX Runtime environment; sessions are created from it.
 pub struct OnnxRuntime {
@@ -37,5 +50,166 @@ impl OnnxRuntime {
     /// The library file the runtime was loaded from.
     pub fn library(&self) -> &str {
         &self.library
+    }
+}
+
+/// Sessions lent out one request at a time.
+struct Pool {
+    sessions: Mutex<Vec<Session>>,
+    returned: Condvar,
+}
+
+impl Pool {
+    fn run<T>(&self, f: impl FnOnce(&mut Session) -> T) -> Result<T, Error> {
+        let poisoned = || Error::Internal { stage: Stage::Classify, reason: "scorer pool poisoned".into() };
+        let mut session = {
+            let mut free = self.sessions.lock().map_err(|_| poisoned())?;
+            loop {
+                if let Some(s) = free.pop() {
+                    break s;
+                }
+                free = self.returned.wait(free).map_err(|_| poisoned())?;
+            }
+        };
+        let out = f(&mut session);
+        self.sessions.lock().map_err(|_| poisoned())?.push(session);
+        self.returned.notify_one();
+        Ok(out)
+    }
+}
+
+/// The trained scorer.
+pub struct OnnxScorer {
+    features: FeatureExtractor,
+    pool: Pool,
+    version: String,
+    threshold: Option<f32>,
+}
+
+impl std::fmt::Debug for OnnxScorer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OnnxScorer").field("version", &self.version).finish()
+    }
+}
+
+impl OnnxScorer {
+    /// Builds `sessions` sessions of the model. `source` names where the bytes came from, for errors.
+    pub fn new(
+        runtime: &OnnxRuntime,
+        model: &[u8],
+        source: &str,
+        features: FeatureExtractor,
+        sessions: usize,
+    ) -> Result<OnnxScorer, BuildError> {
+        let bad = |e: String| BuildError::Onnx(format!("model {source}: {e}"));
+        let mut pool = Vec::with_capacity(sessions.max(1));
+        for _ in 0..sessions.max(1) {
+            let session = Session::builder(runtime.environment())
+                .map_err(|e| bad(e.to_string()))?
+                .with_intra_threads(1)
+                .map_err(|e| bad(e.to_string()))?
+                .commit_from_memory(model)
+                .map_err(|e| bad(e.to_string()))?;
+            pool.push(session);
+        }
+        let first = &pool[0];
+        let names: Vec<&str> = first.inputs().iter().map(|i| i.name()).collect();
+        for needed in ["dense", "context", "description"] {
+            if !names.contains(&needed) {
+                return Err(bad(format!("it has no input {needed:?} (inputs: {names:?})")));
+            }
+        }
+        let metadata = first.metadata().map_err(|e| bad(e.to_string()))?;
+        let version = metadata.custom("cac.version").unwrap_or_else(|| "scorer".to_string());
+        let features_expected = metadata.custom("cac.features").and_then(|s| s.parse::<usize>().ok());
+        if features_expected.is_some_and(|n| n != FEATURE_NAMES.len()) {
+            return Err(bad(format!(
+                "it was trained on {} features, this engine computes {}: retrain with `make model`",
+                features_expected.unwrap_or(0),
+                FEATURE_NAMES.len()
+            )));
+        }
+        let threshold = metadata.custom("cac.threshold").and_then(|s| s.parse::<f32>().ok());
+        drop(metadata);
+        Ok(OnnxScorer {
+            features,
+            pool: Pool { sessions: Mutex::new(pool), returned: Condvar::new() },
+            version,
+            threshold,
+        })
+    }
+
+    /// The worklist threshold the model was tuned for (F1-optimal on the development set).
+    pub fn threshold(&self) -> Option<f32> {
+        self.threshold
+    }
+
+    /// Scores rows of model inputs directly (for the parity test and benches).
+    pub fn score_inputs(
+        &self,
+        dense: Array2<f32>,
+        context: Array2<i64>,
+        description: Array2<i64>,
+    ) -> Result<Vec<f32>, Error> {
+        let internal =
+            |e: ort::Error| Error::Internal { stage: Stage::Classify, reason: format!("onnx run failed: {e}") };
+        let n = dense.nrows();
+        let inputs = (
+            Tensor::from_array(dense).map_err(internal)?,
+            Tensor::from_array(context).map_err(internal)?,
+            Tensor::from_array(description).map_err(internal)?,
+        );
+        self.pool.run(|session| -> Result<Vec<f32>, Error> {
+            let outputs = session
+                .run(ort::inputs!["dense" => inputs.0, "context" => inputs.1, "description" => inputs.2])
+                .map_err(internal)?;
+            let (_, values) = outputs["probability"].try_extract_tensor::<f32>().map_err(internal)?;
+            if values.len() != n {
+                return Err(Error::Internal {
+                    stage: Stage::Classify,
+                    reason: format!("{} scores for {n} rows", values.len()),
+                });
+            }
+            Ok(values.to_vec())
+        })?
+    }
+}
+
+/// Rows of model inputs for a batch of feature vectors, ids padded with 0.
+pub fn batch(rows: &[super::features::CandidateFeatures]) -> (Array2<f32>, Array2<i64>, Array2<i64>) {
+    let n = rows.len();
+    let mut dense = Array2::<f32>::zeros((n, FEATURE_NAMES.len()));
+    let mut context = Array2::<i64>::zeros((n, CONTEXT_LEN));
+    let mut description = Array2::<i64>::zeros((n, DESCRIPTION_LEN));
+    for (i, r) in rows.iter().enumerate() {
+        for (j, &v) in r.dense.iter().enumerate() {
+            dense[[i, j]] = v;
+        }
+        for (j, &v) in r.context.iter().take(CONTEXT_LEN).enumerate() {
+            context[[i, j]] = v;
+        }
+        for (j, &v) in r.description.iter().take(DESCRIPTION_LEN).enumerate() {
+            description[[i, j]] = v;
+        }
+    }
+    (dense, context, description)
+}
+
+impl Scorer for OnnxScorer {
+    fn name(&self) -> &str {
+        &self.version
+    }
+
+    fn default_threshold(&self) -> f32 {
+        self.threshold.unwrap_or(0.5)
+    }
+
+    fn score(&self, input: &ScoringInput<'_, '_>) -> Result<Vec<f32>, Error> {
+        if input.candidates.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self.features.extract(input.codes, input.doc, input.candidates);
+        let (dense, context, description) = batch(&rows);
+        self.score_inputs(dense, context, description)
     }
 }

@@ -1,9 +1,10 @@
 //! A transparent scorer: the score follows from how the code was matched.
-use super::Scorer;
-use crate::codeset::CodeSet;
-use crate::coding::Candidate;
+use super::{Scorer, ScoringInput};
 use crate::error::Error;
 use crate::lexicon::{MatchKind, Mention, TermSource};
+
+/// The rule scorer's worklist threshold: every candidate it scores passes (the rules already decided).
+pub const RULE_THRESHOLD: f32 = 0.0;
 
 /// Scores a candidate from its best mention: an exact match of the published description counts most, a
 /// lexicon term or abbreviation a little less, words gathered from around a term less again, and a one-word
@@ -36,8 +37,13 @@ impl Scorer for RuleScorer {
         "rules-1"
     }
 
-    fn score(&self, _codes: &CodeSet, candidates: &[Candidate]) -> Result<Vec<f32>, Error> {
-        Ok(candidates
+    fn default_threshold(&self) -> f32 {
+        RULE_THRESHOLD
+    }
+
+    fn score(&self, input: &ScoringInput<'_, '_>) -> Result<Vec<f32>, Error> {
+        Ok(input
+            .candidates
             .iter()
             .map(|c| {
                 let best = c.mentions.iter().map(Self::mention_score).fold(0.0f32, f32::max);

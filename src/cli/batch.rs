@@ -48,6 +48,23 @@ pub fn run_context(engine: &Engine, input: &Path, output: &Path) -> Result<ExitC
     })
 }
 
+/// Writes the scorer's inputs for every candidate of each line (`cac features`).
+pub fn run_features(engine: &Engine, input: &Path, output: &Path) -> Result<ExitCode> {
+    run_lines("cac features", input, output, |bytes, line_no, offset| {
+        let line = jsonl::parse_line(bytes, line_no, offset);
+        match line.note {
+            Err(msg) => (jsonl::failed_line(&line.id, &msg), true),
+            Ok(note) => match engine.candidate_features(&note) {
+                Ok(rows) => {
+                    let out = serde_json::json!({"id": line.id, "setting": note.setting, "candidates": rows});
+                    (out.to_string(), false)
+                }
+                Err(e) => (jsonl::failed_line(&line.id, &format!("line {line_no}: {e}")), true),
+            },
+        }
+    })
+}
+
 /// Reads `input` line by line, answers each with `answer` (in parallel, a chunk at a time), writes the
 /// answers in order to `output`, and returns the exit status for the number of failed lines.
 fn run_lines(

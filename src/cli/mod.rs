@@ -17,7 +17,8 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
 use crate::catalog::Catalog;
-use crate::classify::onnx::OnnxRuntime;
+use crate::classify::features::FeatureExtractor;
+use crate::classify::onnx::{OnnxRuntime, OnnxScorer};
 use crate::engine::{DEFAULT_MAX_NOTE_BYTES, Engine};
 use crate::note::{Note, Setting};
 
@@ -34,6 +35,19 @@ struct Cli {
     /// descriptors replace the project's own descriptions.
     #[arg(long, global = true, env = "CAC_CPT_FILE")]
     cpt_file: Option<PathBuf>,
+    /// A scorer model to use instead of the one built into the binary (models/scorer.onnx).
+    #[arg(long, global = true, env = "CAC_MODEL")]
+    model: Option<PathBuf>,
+    /// Score candidates with the transparent rules instead of the trained model.
+    #[arg(long, global = true)]
+    rule_scorer: bool,
+    /// Candidates scored below this are listed in `excluded` as `low_score` (default: the model's F1-optimal
+    /// threshold on the development set, from the model card; 0 with the rule scorer).
+    #[arg(long, global = true, env = "CAC_MIN_SCORE")]
+    min_score: Option<f32>,
+    /// Scorer sessions (concurrent model runs); default one per core.
+    #[arg(long, global = true)]
+    scorer_sessions: Option<usize>,
     /// Switch a guideline rule off (repeatable), to measure what it does on an evaluation set.
     #[arg(long = "disable-rule", global = true, value_enum)]
     disable_rules: Vec<crate::coding::RuleSwitch>,
@@ -82,6 +96,12 @@ enum Command {
         /// Input JSON lines, or - for stdin.
         input: PathBuf,
         /// Output JSON lines, or - for stdout.
+        #[arg(short, long, default_value = "-")]
+        output: PathBuf,
+    },
+    /// The scorer's inputs for every candidate of every line (training data for the scorer).
+    Features {
+        input: PathBuf,
         #[arg(short, long, default_value = "-")]
         output: PathBuf,
     },
@@ -152,10 +172,34 @@ fn init_logging(level: &str) {
 /// Loads the code set and the ONNX Runtime and builds the engine. The runtime is returned so that it lives as
 /// long as the process.
 fn start(cli: &Cli) -> Result<(Arc<Engine>, OnnxRuntime)> {
+    start_with(cli, !cli.rule_scorer)
+}
+
+/// Start-up; `use_model` false builds the engine with the rule scorer (`cac features` computes the model's
+/// inputs, which must not depend on a model).
+fn start_with(cli: &Cli, use_model: bool) -> Result<(Arc<Engine>, OnnxRuntime)> {
     let started = Instant::now();
     let runtime = OnnxRuntime::load(&data::find_onnxruntime()?)?;
     let codes = data::load_codeset(&cli.data_dir)?;
     let mut builder = Engine::builder(codes).max_note_bytes(cli.max_note_bytes);
+    let sessions = cli.scorer_sessions.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let model: Option<(String, Vec<u8>)> = match (&cli.model, crate::models::SCORER) {
+        _ if !use_model => None,
+        (Some(path), _) => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("cannot read the scorer model {}", path.display()))?;
+            Some((path.display().to_string(), bytes))
+        }
+        (None, Some((name, bytes))) => Some((name.to_string(), bytes.to_vec())),
+        (None, None) => None,
+    };
+    if let Some((source, bytes)) = model {
+        let scorer = OnnxScorer::new(&runtime, &bytes, &source, FeatureExtractor::embedded()?, sessions)?;
+        builder = builder.scorer(Box::new(scorer));
+    }
+    if let Some(min) = cli.min_score {
+        builder = builder.min_score(min);
+    }
     for &rule in &cli.disable_rules {
         builder = builder.disable_rule(rule);
     }
@@ -171,6 +215,7 @@ fn start(cli: &Cli) -> Result<(Arc<Engine>, OnnxRuntime)> {
         terms = engine.lexicon().entry_count(),
         phrases = engine.lexicon().phrase_count(),
         scorer = engine.scorer_name(),
+        min_score = engine.min_score(),
         onnxruntime = runtime.library(),
         ms = started.elapsed().as_millis() as u64,
         "engine ready"
@@ -202,6 +247,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Batch { input, output } => {
             let (engine, _runtime) = start(&cli)?;
             batch::run(&engine, input, output)
+        }
+        Command::Features { input, output } => {
+            let (engine, _runtime) = start_with(&cli, false)?;
+            batch::run_features(&engine, input, output)
         }
         Command::Context { input, output } => {
             let (engine, _runtime) = start(&cli)?;

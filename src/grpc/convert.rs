@@ -82,6 +82,7 @@ pub fn coded_note_response(c: CodedNote) -> pb::CodeNoteResponse {
     pb::CodeNoteResponse {
         note_id: c.id,
         codeset: c.codeset,
+        model_version: c.model_version,
         codes: c.codes.into_iter().map(suggestion).collect(),
         excluded: c.excluded.into_iter().map(excluded).collect(),
         gaps: c.gaps.into_iter().map(gap).collect(),

@@ -141,3 +141,10 @@ fn a_licensed_cpt_file_replaces_the_descriptions() {
     let ecg = line["codes"].as_array().unwrap().iter().find(|c| c["code"] == "93000").expect("93000");
     assert_ne!(ecg["description"], "LICENSED DESCRIPTOR FOR THE TEST");
 }
+
+#[test]
+fn a_missing_model_file_names_the_path() {
+    let out = cac(&["code", "-", "--model", "/nonexistent/scorer.onnx"], Some(b"Hypertension."));
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("/nonexistent/scorer.onnx"), "{}", stderr(&out));
+}

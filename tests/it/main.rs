@@ -7,3 +7,4 @@ mod contract;
 mod grpc;
 mod props;
 mod rules;
+mod scorer;

@@ -1,0 +1,78 @@
+//! The trained scorer through ort: parity with Python onnxruntime, and clear errors for bad model files.
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use cac::classify::features::FeatureExtractor;
+use cac::classify::onnx::{OnnxRuntime, OnnxScorer};
+use ndarray::Array2;
+use serde_json::Value;
+
+use crate::common::project_root;
+
+fn runtime() -> &'static OnnxRuntime {
+    static RUNTIME: OnceLock<OnnxRuntime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        let lib = cac::cli::data::find_onnxruntime().expect("ONNX Runtime installed by make setup");
+        OnnxRuntime::load(&lib).expect("ONNX Runtime loads")
+    })
+}
+
+fn model_bytes() -> Vec<u8> {
+    let (_, bytes) = cac::models::SCORER.expect("models/scorer.onnx is committed and embedded");
+    bytes.to_vec()
+}
+
+fn matrix<T: Copy + Default>(v: &Value, f: impl Fn(&Value) -> T) -> Array2<T> {
+    let rows = v.as_array().unwrap();
+    let cols = rows[0].as_array().unwrap().len();
+    let mut m = Array2::<T>::default((rows.len(), cols));
+    for (i, r) in rows.iter().enumerate() {
+        for (j, x) in r.as_array().unwrap().iter().enumerate() {
+            m[[i, j]] = f(x);
+        }
+    }
+    m
+}
+
+#[test]
+fn rust_and_python_onnxruntime_agree_within_1e_5() {
+    let path: PathBuf = project_root().join("models/scorer_parity.json");
+    let fixture: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let scorer =
+        OnnxScorer::new(runtime(), &model_bytes(), "models/scorer.onnx", FeatureExtractor::embedded().unwrap(), 1)
+            .unwrap();
+    let dense = matrix(&fixture["dense"], |x| x.as_f64().unwrap() as f32);
+    let context = matrix(&fixture["context"], |x| x.as_i64().unwrap());
+    let description = matrix(&fixture["description"], |x| x.as_i64().unwrap());
+    let expected: Vec<f64> = fixture["probability"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
+    let got = scorer.score_inputs(dense, context, description).unwrap();
+    assert_eq!(got.len(), expected.len());
+    for (i, (g, e)) in got.iter().zip(&expected).enumerate() {
+        assert!((f64::from(*g) - e).abs() < 1e-5, "row {i}: rust {g} vs python {e}");
+    }
+    assert!(scorer.threshold().is_some_and(|t| (0.0..1.0).contains(&t)), "the model carries its threshold");
+}
+
+#[test]
+fn a_corrupt_model_is_a_start_up_error_naming_its_source() {
+    let err =
+        OnnxScorer::new(runtime(), b"not an onnx model", "/tmp/broken.onnx", FeatureExtractor::embedded().unwrap(), 1)
+            .unwrap_err()
+            .to_string();
+    assert!(err.contains("/tmp/broken.onnx"), "{err}");
+}
+
+#[test]
+fn the_engine_reports_the_model_version() {
+    let scorer =
+        OnnxScorer::new(runtime(), &model_bytes(), "models/scorer.onnx", FeatureExtractor::embedded().unwrap(), 2)
+            .unwrap();
+    let engine = cac::Engine::builder(crate::common::codeset()).scorer(Box::new(scorer)).build().unwrap();
+    let coded = engine.code(&cac::Note::new("m", "Acute on chronic systolic heart failure. Type 2 diabetes.")).unwrap();
+    assert!(coded.model_version.starts_with("scorer-"), "{}", coded.model_version);
+    for s in coded.codes.iter().filter(|s| s.system == "ICD-10-CM") {
+        assert!((0.0..=1.0).contains(&s.score));
+        assert!(s.score >= f64::from(engine.min_score()) - 1e-4, "{} {}", s.code, s.score);
+    }
+    assert!(coded.codes.iter().any(|s| s.code == "I50.23"), "{:?}", coded.codes);
+}

@@ -1,0 +1,350 @@
+#!/usr/bin/env python3
+"""Trains the suggestion scorer (models/scorer.onnx) from `cac features` output and gold codes.
+
+usage: training/train.py TRAIN_FEATURES TRAIN_GOLD DEV_FEATURES DEV_GOLD [--extra LABELS.jsonl ...]
+
+A candidate is positive when the note's gold codes contain its code. The model is small on purpose:
+  * two embedding bags (mean of learned 16-dimensional vectors) over the subword ids of the candidate's context
+    and of its code's description,
+  * concatenated with the dense features the engine computes,
+  * one hidden layer of 32 ReLU units, a logistic output,
+  * Platt scaling fitted on the development set, folded into the output.
+Trained with numpy (Adam, binary cross-entropy, L2), fixed seeds; the epoch is chosen on the development set
+(model selection and calibration use dev only; the training notes fit the weights). The F1-optimal threshold on
+dev becomes the engine's default --min-score. The ONNX graph is written with onnx.helper and checked against
+onnxruntime; a parity fixture (inputs and onnxruntime outputs) is written for the Rust test.
+
+Extra labels (--extra) are `cac feedback export` lines: {"note_id", "code", "label"}, features joined by note id
+from an extra features file given as FEATURES:LABELS, so a hospital can retrain on its coders' decisions."""
+import hashlib
+import json
+import os
+import sys
+from collections import defaultdict
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import TensorProto, helper, numpy_helper
+
+SEED = 20261125
+EMBED = 16
+HIDDEN = 32
+EPOCHS = 40
+BATCH = 256
+LR = 1e-3
+L2 = 1e-3
+CONTEXT_LEN = 48
+DESCRIPTION_LEN = 16
+VOCAB = 8000
+
+
+def canonical(code):
+    c = code.strip().upper().replace(".", "")
+    return c if len(c) <= 3 else c[:3] + "." + c[3:]
+
+
+def read_gold(path):
+    gold = defaultdict(set)
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) >= 2:
+                gold[parts[0]].add(canonical(parts[1]))
+    return gold
+
+
+def read_features(path, gold, labels=None):
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            if "candidates" not in d:
+                continue
+            doc = str(d["id"])
+            for c in d["candidates"]:
+                code = canonical(c["code"])
+                if labels is not None:
+                    if (doc, code) not in labels:
+                        continue
+                    y = labels[(doc, code)]
+                else:
+                    y = 1.0 if code in gold.get(doc, ()) else 0.0
+                rows.append((doc, code, c["excluded"], c["dense"], c["context"], c["description"], y))
+    return rows
+
+
+def arrays(rows):
+    n = len(rows)
+    f = len(rows[0][3])
+    dense = np.zeros((n, f), np.float32)
+    ctx = np.zeros((n, CONTEXT_LEN), np.int64)
+    desc = np.zeros((n, DESCRIPTION_LEN), np.int64)
+    y = np.zeros(n, np.float32)
+    for i, r in enumerate(rows):
+        dense[i] = r[3]
+        c = r[4][:CONTEXT_LEN]
+        ctx[i, : len(c)] = c
+        d = r[5][:DESCRIPTION_LEN]
+        desc[i, : len(d)] = d
+        y[i] = r[6]
+    return dense, ctx, desc, y
+
+
+class Model:
+    def __init__(self, n_dense, rng):
+        s = lambda *shape: (rng.standard_normal(shape) * 0.05).astype(np.float32)
+        self.p = {
+            "E1": s(VOCAB, EMBED),
+            "E2": s(VOCAB, EMBED),
+            "W1": (rng.standard_normal((n_dense + 2 * EMBED, HIDDEN)) * np.sqrt(2.0 / (n_dense + 2 * EMBED))).astype(np.float32),
+            "b1": np.zeros(HIDDEN, np.float32),
+            "W2": (rng.standard_normal((HIDDEN, 1)) * np.sqrt(1.0 / HIDDEN)).astype(np.float32),
+            "b2": np.zeros(1, np.float32),
+        }
+        self.m = {k: np.zeros_like(v) for k, v in self.p.items()}
+        self.v = {k: np.zeros_like(v) for k, v in self.p.items()}
+        self.t = 0
+
+    @staticmethod
+    def bag(E, ids):
+        mask = (ids > 0).astype(np.float32)
+        count = np.maximum(mask.sum(1, keepdims=True), 1.0)
+        return (E[ids] * mask[:, :, None]).sum(1) / count, mask, count
+
+    def forward(self, dense, ctx, desc):
+        b1, m1, c1 = self.bag(self.p["E1"], ctx)
+        b2, m2, c2 = self.bag(self.p["E2"], desc)
+        x = np.concatenate([dense, b1, b2], 1)
+        z = x @ self.p["W1"] + self.p["b1"]
+        h = np.maximum(z, 0)
+        logit = (h @ self.p["W2"] + self.p["b2"])[:, 0]
+        return logit, (x, z, h, m1, c1, m2, c2)
+
+    def step(self, dense, ctx, desc, y):
+        logit, (x, z, h, m1, c1, m2, c2) = self.forward(dense, ctx, desc)
+        p = 1 / (1 + np.exp(-logit))
+        n = len(y)
+        g = ((p - y) / n)[:, None]
+        grads = {"W2": h.T @ g, "b2": g.sum(0)}
+        gh = g @ self.p["W2"].T
+        gz = gh * (z > 0)
+        grads["W1"] = x.T @ gz
+        grads["b1"] = gz.sum(0)
+        gx = gz @ self.p["W1"].T
+        nd = dense.shape[1]
+        for name, ids, m, c, sl in (("E1", ctx, m1, c1, slice(nd, nd + EMBED)), ("E2", desc, m2, c2, slice(nd + EMBED, nd + 2 * EMBED))):
+            gb = gx[:, sl] / c
+            ge = np.zeros_like(self.p[name])
+            np.add.at(ge, ids.ravel(), (gb[:, None, :] * m[:, :, None]).reshape(-1, EMBED))
+            ge[0] = 0
+            grads[name] = ge
+        self.t += 1
+        for k in self.p:
+            gk = grads[k] + L2 * self.p[k]
+            self.m[k] = 0.9 * self.m[k] + 0.1 * gk
+            self.v[k] = 0.999 * self.v[k] + 0.001 * gk * gk
+            mh = self.m[k] / (1 - 0.9 ** self.t)
+            vh = self.v[k] / (1 - 0.999 ** self.t)
+            self.p[k] -= LR * mh / (np.sqrt(vh) + 1e-8)
+
+
+def auc(y, s):
+    order = np.argsort(s)
+    ranks = np.empty(len(s))
+    ranks[order] = np.arange(1, len(s) + 1)
+    pos = y > 0.5
+    npos, nneg = pos.sum(), (~pos).sum()
+    if npos == 0 or nneg == 0:
+        return float("nan")
+    return float((ranks[pos].sum() - npos * (npos + 1) / 2) / (npos * nneg))
+
+
+def platt(logits, y):
+    """Fits sigmoid(a*logit + b) by Newton's method."""
+    a, b = 1.0, 0.0
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-(a * logits + b)))
+        w = p * (1 - p) + 1e-9
+        ga, gb = ((p - y) * logits).sum(), (p - y).sum()
+        haa, hab, hbb = (w * logits * logits).sum() + 1e-6, (w * logits).sum(), w.sum() + 1e-6
+        det = haa * hbb - hab * hab
+        da, db = (hbb * ga - hab * gb) / det, (haa * gb - hab * ga) / det
+        a, b = a - da, b - db
+        if abs(da) + abs(db) < 1e-9:
+            break
+    return float(a), float(b)
+
+
+def ece(y, p, bins=10):
+    edges = np.linspace(0, 1, bins + 1)
+    total = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        sel = (p >= lo) & (p < hi if hi < 1 else p <= hi)
+        if sel.any():
+            total += sel.sum() / len(p) * abs(p[sel].mean() - y[sel].mean())
+    return float(total)
+
+
+def f1_at(rows, probs, gold, threshold):
+    """Micro P/R/F1 of the suggestions: live candidates scored at or above the threshold, against all gold codes."""
+    predicted = defaultdict(set)
+    for r, p in zip(rows, probs):
+        if r[2] is None and p >= threshold:
+            predicted[r[0]].add(r[1])
+    tp = sum(len(predicted[d] & g) for d, g in gold.items())
+    fp = sum(len(predicted[d] - gold.get(d, set())) for d in predicted)
+    fn = sum(len(g - predicted[d]) for d, g in gold.items())
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def export(model, a, b, n_dense, threshold, version, path):
+    P = model.p
+    inits = [
+        numpy_helper.from_array(P["E1"], "E1"),
+        numpy_helper.from_array(P["E2"], "E2"),
+        numpy_helper.from_array(P["W1"], "W1"),
+        numpy_helper.from_array(P["b1"], "b1"),
+        numpy_helper.from_array(P["W2"], "W2"),
+        numpy_helper.from_array(P["b2"], "b2"),
+        numpy_helper.from_array(np.array([a], np.float32), "platt_a"),
+        numpy_helper.from_array(np.array([b], np.float32), "platt_b"),
+        numpy_helper.from_array(np.array(0, np.int64), "zero"),
+        numpy_helper.from_array(np.array([1], np.int64), "axis1"),
+        numpy_helper.from_array(np.array([2], np.int64), "axis2"),
+        numpy_helper.from_array(np.array(1.0, np.float32), "one"),
+    ]
+    nodes = []
+
+    def bag(prefix, ids, table):
+        nodes.extend([
+            helper.make_node("Greater", [ids, "zero"], [prefix + "_gt"]),
+            helper.make_node("Cast", [prefix + "_gt"], [prefix + "_mask"], to=TensorProto.FLOAT),
+            helper.make_node("Gather", [table, ids], [prefix + "_emb"], axis=0),
+            helper.make_node("Unsqueeze", [prefix + "_mask", "axis2"], [prefix + "_mask3"]),
+            helper.make_node("Mul", [prefix + "_emb", prefix + "_mask3"], [prefix + "_masked"]),
+            helper.make_node("ReduceSum", [prefix + "_masked", "axis1"], [prefix + "_sum"], keepdims=0),
+            helper.make_node("ReduceSum", [prefix + "_mask", "axis1"], [prefix + "_count"], keepdims=1),
+            helper.make_node("Max", [prefix + "_count", "one"], [prefix + "_count1"]),
+            helper.make_node("Div", [prefix + "_sum", prefix + "_count1"], [prefix + "_mean"]),
+        ])
+        return prefix + "_mean"
+
+    m1 = bag("ctx", "context", "E1")
+    m2 = bag("desc", "description", "E2")
+    nodes.extend([
+        helper.make_node("Concat", ["dense", m1, m2], ["x"], axis=1),
+        helper.make_node("Gemm", ["x", "W1", "b1"], ["z"]),
+        helper.make_node("Relu", ["z"], ["h"]),
+        helper.make_node("Gemm", ["h", "W2", "b2"], ["logit"]),
+        helper.make_node("Mul", ["logit", "platt_a"], ["scaled"]),
+        helper.make_node("Add", ["scaled", "platt_b"], ["calibrated"]),
+        helper.make_node("Sigmoid", ["calibrated"], ["p2"]),
+        helper.make_node("Squeeze", ["p2", "axis1"], ["probability"]),
+    ])
+    graph = helper.make_graph(
+        nodes,
+        "cac_scorer",
+        [
+            helper.make_tensor_value_info("dense", TensorProto.FLOAT, ["n", n_dense]),
+            helper.make_tensor_value_info("context", TensorProto.INT64, ["n", CONTEXT_LEN]),
+            helper.make_tensor_value_info("description", TensorProto.INT64, ["n", DESCRIPTION_LEN]),
+        ],
+        [helper.make_tensor_value_info("probability", TensorProto.FLOAT, ["n"])],
+        inits,
+    )
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="cac-training")
+    m.ir_version = 8
+    for k, v in (("cac.version", version), ("cac.threshold", f"{threshold:.4f}"), ("cac.features", str(n_dense))):
+        entry = m.metadata_props.add()
+        entry.key, entry.value = k, v
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
+
+
+def main():
+    args = sys.argv[1:]
+    extra = []
+    if "--extra" in args:
+        i = args.index("--extra")
+        extra = args[i + 1:]
+        args = args[:i]
+    train_features, train_gold, dev_features, dev_gold = args[:4]
+    out = os.environ.get("CAC_MODEL_OUT", "models/scorer.onnx")
+    rng = np.random.default_rng(SEED)
+    gtrain, gdev = read_gold(train_gold), read_gold(dev_gold)
+    train_rows = read_features(train_features, gtrain)
+    for spec in extra:
+        features, labels_path = spec.split(":", 1)
+        labels = {}
+        with open(labels_path, encoding="utf-8") as f:
+            for line in f:
+                d = json.loads(line)
+                labels[(str(d["note_id"]), canonical(d["code"]))] = float(d["label"])
+        train_rows += read_features(features, {}, labels)
+    dev_rows = read_features(dev_features, gdev)
+    Xtr, Xdev = arrays(train_rows), arrays(dev_rows)
+    n_dense = Xtr[0].shape[1]
+    model = Model(n_dense, rng)
+    best = (-1.0, None, 0)
+    n = len(Xtr[3])
+    for epoch in range(1, EPOCHS + 1):
+        order = rng.permutation(n)
+        for s in range(0, n, BATCH):
+            idx = order[s:s + BATCH]
+            model.step(Xtr[0][idx], Xtr[1][idx], Xtr[2][idx], Xtr[3][idx])
+        logits, _ = model.forward(*Xdev[:3])
+        score = auc(Xdev[3], logits)
+        if score > best[0]:
+            best = (score, {k: v.copy() for k, v in model.p.items()}, epoch)
+    model.p = best[1]
+    dev_logits, _ = model.forward(*Xdev[:3])
+    a, b = platt(dev_logits.astype(np.float64), Xdev[3].astype(np.float64))
+    dev_p = 1 / (1 + np.exp(-(a * dev_logits + b)))
+    thresholds = np.linspace(0.02, 0.9, 89)
+    results = [(t, *f1_at(dev_rows, dev_p, gdev, t)) for t in thresholds]
+    t_best = max(results, key=lambda r: r[3])
+    base = f1_at(dev_rows, np.ones(len(dev_rows)), gdev, 0.5)
+    tr_logits, _ = model.forward(*Xtr[:3])
+    tmp = out + ".tmp"
+    export(model, a, b, n_dense, float(t_best[0]), "pending", tmp)
+    digest = hashlib.sha256(open(tmp, "rb").read()).hexdigest()[:12]
+    version = f"scorer-{digest}"
+    export(model, a, b, n_dense, float(t_best[0]), version, out)
+    os.remove(tmp)
+    sha = hashlib.sha256(open(out, "rb").read()).hexdigest()
+    # Parity fixture: rows of dev inputs and onnxruntime's outputs.
+    sess = ort.InferenceSession(out, providers=["CPUExecutionProvider"])
+    k = min(24, len(dev_rows))
+    feed = {"dense": Xdev[0][:k], "context": Xdev[1][:k], "description": Xdev[2][:k]}
+    py = sess.run(["probability"], feed)[0]
+    assert np.allclose(py, dev_p[:k], atol=1e-4), "numpy and onnxruntime disagree"
+    with open(os.path.join(os.path.dirname(out), "scorer_parity.json"), "w") as f:
+        json.dump({"dense": Xdev[0][:k].tolist(), "context": Xdev[1][:k].tolist(), "description": Xdev[2][:k].tolist(),
+                   "probability": [float(x) for x in py]}, f)
+    metrics = {
+        "version": version,
+        "sha256": sha,
+        "bytes": os.path.getsize(out),
+        "epoch": best[2],
+        "train_candidates": len(train_rows),
+        "train_positive": int(Xtr[3].sum()),
+        "dev_candidates": len(dev_rows),
+        "dev_positive": int(Xdev[3].sum()),
+        "train_auc": auc(Xtr[3], tr_logits),
+        "dev_auc": best[0],
+        "dev_ece_calibrated": ece(Xdev[3], dev_p),
+        "platt": [a, b],
+        "threshold": float(t_best[0]),
+        "dev_with_scorer": {"precision": t_best[1], "recall": t_best[2], "f1": t_best[3]},
+        "dev_without_scorer": {"precision": base[0], "recall": base[1], "f1": base[2]},
+    }
+    with open(os.path.join(os.path.dirname(out), "scorer_metrics.json"), "w") as f:
+        json.dump(metrics, f, indent=2)
+    print(json.dumps(metrics, indent=2))
+
+
+if __name__ == "__main__":
+    main()
