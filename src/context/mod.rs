@@ -9,7 +9,8 @@
 //! * a scope runs from the trigger to the end of the sentence or list item, and stops earlier at a terminator
 //!   ("but", "however", "which", "presents", "he"...), at a semicolon, or at another trigger (a negation reaches
 //!   through a history trigger it governs: "denies any history of asthma");
-//!   backward scopes reach at most eight tokens;
+//!   backward scopes reach at most eight tokens, and none when a two-way trigger set off by a comma has words
+//!   after it to govern ("chest pain, likely GERD": only GERD is uncertain);
 //! * pseudo-triggers ("no increase", "not only", "gram negative") contain a trigger but are not one: triggers are
 //!   matched longest-first, so a pseudo-trigger hides the trigger inside it;
 //! * lists need nothing special: "denies fever, chills or cough" is one scope covering all three;
@@ -283,7 +284,18 @@ impl ContextRules {
                         topic: true,
                     });
                 }
-                if matches!(trigger.direction, Direction::Backward | Direction::Both) {
+                // "Chest pain, likely GERD": a trigger that also governs the words after it, set off from what
+                // precedes it by a comma, qualifies what follows; the symptom before the comma stays asserted.
+                let qualifies_what_follows = first > s0
+                    && matches!(doc.norm(first - 1), ",")
+                    && last < s1
+                    && !matches!(doc.norm(last), "." | "," | ";" | ":")
+                    && marks.iter().any(|m| {
+                        (m.0, m.1) == (first, last)
+                            && m.2.category == trigger.category
+                            && matches!(m.2.direction, Direction::Forward | Direction::Both)
+                    });
+                if matches!(trigger.direction, Direction::Backward | Direction::Both) && !qualifies_what_follows {
                     let stop = marks[..k]
                         .iter()
                         .rev()

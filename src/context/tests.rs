@@ -60,6 +60,12 @@ fn assertion_table() {
             flags!(),
         ),
         ("No fever; productive cough present.", "cough", flags!()),
+        ("Chest pain, likely GERD.", "chest pain", flags!()),
+        ("Chest pain, likely GERD.", "GERD", flags!(uncertain)),
+        ("Cough, possible pneumonia.", "cough", flags!()),
+        ("Cough, possible pneumonia.", "pneumonia", flags!(uncertain)),
+        ("Pneumonia, likely.", "pneumonia", flags!(uncertain)),
+        ("Right lower lobe pneumonia likely.", "pneumonia", flags!(uncertain)),
     ];
     let mut failures = Vec::new();
     for (text, target, want) in cases {

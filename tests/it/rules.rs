@@ -70,6 +70,13 @@ const ROWS: &[Row] = &[
     ),
     row!("Possible HIV infection, serology pending.", I, codes & [], not & ["B20"], excluded & []),
     row!("Rule out sepsis.", I, codes & ["A41.9"]),
+    row!(
+        "Assessment: chest pain, likely GERD.",
+        O,
+        codes & ["R07.9"],
+        not & ["K21.9"],
+        excluded & [("K21.9", "uncertain")]
+    ),
     row!("Rule out sepsis.", O, codes & [], not & ["A41.9"], excluded & [("A41.9", "uncertain")]),
     // Negated and hypothetical mentions are never coded.
     row!("Denies chest pain.", O, codes & [], not & ["R07.9"], excluded & [("R07.9", "negated")]),
