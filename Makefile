@@ -2,7 +2,7 @@
 CARGO ?= cargo
 ADDR  ?= 127.0.0.1:50051
 
-.PHONY: setup run test build bench clean eval eval-codiesp eval-negex model
+.PHONY: setup run test build bench clean eval eval-codiesp eval-negex model tokenizer
 
 setup:
 	@scripts/setup.sh
@@ -38,18 +38,26 @@ eval-codiesp: build
 	./target/release/cac batch $(EVAL_DIR)/codiesp-dev.jsonl -o $(EVAL_DIR)/codiesp-dev.pred.jsonl
 	./target/release/cac eval $(EVAL_DIR)/codiesp-dev.pred.jsonl $(SHARED)/codiesp/dev/devD.tsv
 
-# Retrains the scorer (models/tokenizer.json, models/scorer.onnx, MODEL_CARD figures) from CodiEsp train/dev.
+# Retrains the scorer (models/scorer.onnx, its parity fixture and metrics) from CodiEsp train/dev.
 # Python packages are pinned in training/requirements.txt and installed into .deps/train.
 TRAIN_PY = PYTHONPATH=.deps/train python3
 
-model: setup
-	python3 -m pip install --quiet --target .deps/train -r training/requirements.txt
+# The tokenizer is trained once and kept (`make tokenizer`): tokenizers' WordPiece trainer breaks frequency ties
+# in hash order, so a retrained vocabulary differs in a few subwords and every model trained on it changes.
+# `make model` keeps the committed tokenizer, so retraining the scorer on the same data gives the same file.
+TRAIN_DEPS = python3 -m pip install --quiet --target .deps/train -r training/requirements.txt
+
+tokenizer: setup
+	$(TRAIN_DEPS)
 	$(TRAIN_PY) training/tokenizer.py data/icd10cm/2026-04/icd10cm-tabular-2026-04.xml $(SHARED)/codiesp/train/text_files_en models/tokenizer.json
+
+model: setup
+	$(TRAIN_DEPS)
 	$(CARGO) build --release --locked
 	@mkdir -p $(EVAL_DIR)
 	python3 scripts/codiesp_jsonl.py $(SHARED)/codiesp/train > $(EVAL_DIR)/codiesp-train.jsonl
 	python3 scripts/codiesp_jsonl.py $(SHARED)/codiesp/dev > $(EVAL_DIR)/codiesp-dev.jsonl
-	./target/release/cac features $(EVAL_DIR)/codiesp-train.jsonl -o $(EVAL_DIR)/codiesp-train.features.jsonl
-	./target/release/cac features $(EVAL_DIR)/codiesp-dev.jsonl -o $(EVAL_DIR)/codiesp-dev.features.jsonl
+	./target/release/cac features $(EVAL_DIR)/codiesp-train.jsonl --gold $(SHARED)/codiesp/train/trainD.tsv -o $(EVAL_DIR)/codiesp-train.features.jsonl
+	./target/release/cac features $(EVAL_DIR)/codiesp-dev.jsonl --gold $(SHARED)/codiesp/dev/devD.tsv -o $(EVAL_DIR)/codiesp-dev.features.jsonl
 	$(TRAIN_PY) training/train.py $(EVAL_DIR)/codiesp-train.features.jsonl $(SHARED)/codiesp/train/trainD.tsv $(EVAL_DIR)/codiesp-dev.features.jsonl $(SHARED)/codiesp/dev/devD.tsv
 	$(CARGO) build --release --locked

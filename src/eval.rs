@@ -114,38 +114,46 @@ pub fn read_predictions(reader: impl BufRead, system: &str) -> Result<BTreeMap<S
     Ok(out)
 }
 
+/// Is `new` (a code of `codes`) the successor of `old`, a gold code from an older release that is no longer a
+/// billable code: its new "unspecified" child, or the code with placeholder X and the initial-encounter 7th
+/// character?
+pub fn is_successor(new: &str, old: &str, codes: &crate::codeset::CodeSet) -> bool {
+    if new == old || codes.get(old).is_some_and(|c| c.billable) {
+        return false;
+    }
+    let (n, o) = (new.replace('.', ""), old.replace('.', ""));
+    if !n.starts_with(&o) || n == o {
+        return false;
+    }
+    let Some(code) = codes.get(new) else { return false };
+    let rest = &n[o.len()..];
+    let seventh_only = code.extension == Some('A') && rest.trim_end_matches('A').chars().all(|c| c == 'X');
+    seventh_only || code.description.to_ascii_lowercase().contains("unspecified")
+}
+
+/// Does a coder's code set `gold` (possibly from an older release) contain `code`, directly or as the older
+/// code `code` succeeds ([`is_successor`])? The label `cac features --gold` gives a candidate.
+pub fn in_gold(code: &str, gold: &BTreeSet<String>, codes: &crate::codeset::CodeSet) -> bool {
+    gold.contains(code) || gold.iter().any(|old| is_successor(code, old, codes))
+}
+
 /// Maps predictions onto gold codes written in an older release of ICD-10-CM: when a gold code is no longer a
 /// valid code in `codes` (it was since subdivided, or it lacks its 7th character) and a prediction is its
-/// successor (the new "unspecified" child, or the code with placeholder X and initial-encounter 7th character),
-/// the prediction is scored as that gold code. Nothing else changes: every other code must match exactly.
+/// successor ([`is_successor`]), the prediction is scored as that gold code. Nothing else changes: every other
+/// code must match exactly.
 pub fn crosswalk(
     predicted: &BTreeMap<String, BTreeSet<String>>,
     gold: &BTreeMap<String, BTreeSet<String>>,
     codes: &crate::codeset::CodeSet,
 ) -> BTreeMap<String, BTreeSet<String>> {
-    let undotted = |c: &str| c.replace('.', "");
     let mut out = predicted.clone();
     for (doc, g) in gold {
         let Some(p) = out.get_mut(doc) else { continue };
         for old in g {
-            if p.contains(old) || codes.get(old).is_some_and(|c| c.billable) {
+            if p.contains(old) {
                 continue;
             }
-            let successor = p
-                .iter()
-                .find(|new| {
-                    let (n, o) = (undotted(new), undotted(old));
-                    if !n.starts_with(&o) || n == o {
-                        return false;
-                    }
-                    let Some(code) = codes.get(new) else { return false };
-                    let rest = &n[o.len()..];
-                    let seventh_only =
-                        code.extension == Some('A') && rest.trim_end_matches('A').chars().all(|c| c == 'X');
-                    seventh_only || code.description.to_ascii_lowercase().contains("unspecified")
-                })
-                .cloned();
-            if let Some(new) = successor {
+            if let Some(new) = p.iter().find(|new| is_successor(new, old, codes)).cloned() {
                 p.remove(&new);
                 p.insert(old.clone());
             }

@@ -3,7 +3,9 @@
 inclusion terms and the training notes, lower-cased and accent-stripped like the engine's text stage.
 
 usage: training/tokenizer.py DATA_XML TRAIN_TEXT_DIR OUT_JSON
-Deterministic: the corpus is read in sorted order and WordPiece training has no randomness."""
+The corpus is read in sorted order and the subwords are numbered in sorted order, but the trainer breaks
+frequency ties in hash order: two runs can differ in a subword or two. `make tokenizer` runs this; `make model`
+keeps the committed tokenizer so that retraining the scorer is reproducible."""
 import os
 import sys
 import xml.etree.ElementTree as ET
@@ -32,6 +34,11 @@ def main():
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     trainer = trainers.WordPieceTrainer(vocab_size=VOCAB_SIZE, min_frequency=2, special_tokens=["[PAD]", "[UNK]"], show_progress=False)
     tok.train_from_iterator(corpus(xml_path, text_dir), trainer=trainer)
+    # The trainer numbers subwords in hash order, which changes from run to run; renumber them in a fixed order
+    # (the special tokens, then the subwords sorted) so that retraining on the same data gives the same file.
+    specials = ["[PAD]", "[UNK]"]
+    ordered = specials + sorted(t for t in tok.get_vocab() if t not in specials)
+    tok.model = models.WordPiece({t: i for i, t in enumerate(ordered)}, unk_token="[UNK]", max_input_chars_per_word=100)
     assert tok.token_to_id("[PAD]") == 0 and tok.token_to_id("[UNK]") == 1
     tok.save(out)
     print(f"{out}: {tok.get_vocab_size()} subwords")

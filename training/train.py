@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Trains the suggestion scorer (models/scorer.onnx) from `cac features` output and gold codes.
 
-usage: training/train.py TRAIN_FEATURES TRAIN_GOLD DEV_FEATURES DEV_GOLD [--extra LABELS.jsonl ...]
+usage: training/train.py TRAIN_FEATURES TRAIN_GOLD DEV_FEATURES DEV_GOLD [--extra FEATURES:LABELS ...]
 
-A candidate is positive when the note's gold codes contain its code. The model is small on purpose:
+A candidate is positive when the note's gold codes contain its code: the `label` that `cac features --gold`
+wrote (which also credits the successor of a gold code from an older release), else an exact match. The model is small on purpose:
   * two embedding bags (mean of learned 16-dimensional vectors) over the subword ids of the candidate's context
     and of its code's description,
   * concatenated with the dense features the engine computes,
@@ -68,6 +69,10 @@ def read_features(path, gold, labels=None):
                     if (doc, code) not in labels:
                         continue
                     y = labels[(doc, code)]
+                elif "label" in c:
+                    # `cac features --gold`: the engine's own matching, which also credits the successor of a gold
+                    # code from an older release (S62.632 -> S62.632A), so the model does not learn release drift.
+                    y = float(c["label"])
                 else:
                     y = 1.0 if code in gold.get(doc, ()) else 0.0
                 rows.append((doc, code, c["excluded"], c["dense"], c["context"], c["description"], y))
@@ -188,13 +193,12 @@ def ece(y, p, bins=10):
 
 def f1_at(rows, probs, gold, threshold):
     """Micro P/R/F1 of the suggestions: live candidates scored at or above the threshold, against all gold codes."""
-    predicted = defaultdict(set)
+    tp = fp = 0
     for r, p in zip(rows, probs):
         if r[2] is None and p >= threshold:
-            predicted[r[0]].add(r[1])
-    tp = sum(len(predicted[d] & g) for d, g in gold.items())
-    fp = sum(len(predicted[d] - gold.get(d, set())) for d in predicted)
-    fn = sum(len(g - predicted[d]) for d, g in gold.items())
+            tp += r[6] > 0.5
+            fp += r[6] <= 0.5
+    fn = sum(len(g) for g in gold.values()) - tp
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)

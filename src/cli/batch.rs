@@ -1,10 +1,11 @@
-//! `cac batch` and `cac context`: JSON lines in, JSON lines out, one output line per input line, in order.
+//! `cac batch`, `cac context` and `cac features`: JSON lines in, JSON lines out, one output line per input line, in order.
 //!
 //! A bad line (not UTF-8, not JSON, no text, empty text, too large) becomes an output line with its error, and
 //! the run goes on: one malformed record must not cost the rest of a night's batch. The exit status is the
 //! number of failed lines (capped at [`MAX_FAILED_EXIT`]); [`FATAL_EXIT`] means the run itself failed.
 //!
 //! Lines are coded in parallel, a chunk at a time, and written in input order.
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
@@ -48,15 +49,31 @@ pub fn run_context(engine: &Engine, input: &Path, output: &Path) -> Result<ExitC
     })
 }
 
-/// Writes the scorer's inputs for every candidate of each line (`cac features`).
-pub fn run_features(engine: &Engine, input: &Path, output: &Path) -> Result<ExitCode> {
+/// Writes the scorer's inputs for every candidate of each line (`cac features`). With `gold` (document id ->
+/// the codes a coder assigned), each candidate also gets its training label: 1 when the coder's codes contain
+/// it, directly or as the older-release code it succeeds ([`crate::eval::in_gold`]), else 0.
+pub fn run_features(
+    engine: &Engine,
+    input: &Path,
+    output: &Path,
+    gold: Option<&BTreeMap<String, BTreeSet<String>>>,
+) -> Result<ExitCode> {
+    let empty = BTreeSet::new();
     run_lines("cac features", input, output, |bytes, line_no, offset| {
         let line = jsonl::parse_line(bytes, line_no, offset);
         match line.note {
             Err(msg) => (jsonl::failed_line(&line.id, &msg), true),
             Ok(note) => match engine.candidate_features(&note) {
                 Ok(rows) => {
-                    let out = serde_json::json!({"id": line.id, "setting": note.setting, "candidates": rows});
+                    let mut candidates = serde_json::to_value(&rows).unwrap_or_default();
+                    if let (Some(gold), Some(list)) = (gold, candidates.as_array_mut()) {
+                        let codes = gold.get(&note.id).unwrap_or(&empty);
+                        for (value, row) in list.iter_mut().zip(&rows) {
+                            let label = u8::from(crate::eval::in_gold(&row.code, codes, engine.codeset()));
+                            value["label"] = label.into();
+                        }
+                    }
+                    let out = serde_json::json!({"id": line.id, "setting": note.setting, "candidates": candidates});
                     (out.to_string(), false)
                 }
                 Err(e) => (jsonl::failed_line(&line.id, &format!("line {line_no}: {e}")), true),

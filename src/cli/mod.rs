@@ -104,6 +104,10 @@ enum Command {
         input: PathBuf,
         #[arg(short, long, default_value = "-")]
         output: PathBuf,
+        /// Gold codes (document<TAB>code, as for eval): each candidate gets its training `label`, 1 when the
+        /// document's codes hold it (or the older-release code it succeeds), else 0.
+        #[arg(long)]
+        gold: Option<PathBuf>,
     },
     /// Micro precision, recall and F1 of predictions (cac batch output) against gold codes (document<TAB>code).
     Eval {
@@ -248,9 +252,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (engine, _runtime) = start(&cli)?;
             batch::run(&engine, input, output)
         }
-        Command::Features { input, output } => {
+        Command::Features { input, output, gold } => {
+            let gold = match gold {
+                Some(p) => {
+                    let file = std::fs::File::open(p).with_context(|| format!("cannot open {}", p.display()))?;
+                    Some(crate::eval::read_gold(BufReader::new(file))?)
+                }
+                None => None,
+            };
             let (engine, _runtime) = start_with(&cli, false)?;
-            batch::run_features(&engine, input, output)
+            batch::run_features(&engine, input, output, gold.as_ref())
         }
         Command::Context { input, output } => {
             let (engine, _runtime) = start(&cli)?;

@@ -1,8 +1,10 @@
 //! Procedure codes (CPT, HCPCS): services documented as done, and the office or emergency E/M level.
 //!
 //! **Services** are found by their terms ([`ProcedureMatcher`]) and coded only when the note says they were
-//! done: a procedure mentioned as planned, ordered, recommended, declined or uncertain ("will obtain a chest
-//! x-ray", "colonoscopy ordered", "refused the flu shot") is reported in `excluded`, not suggested.
+//! done at this encounter: a procedure mentioned as planned, ordered, recommended, declined or uncertain ("will
+//! obtain a chest x-ray", "colonoscopy ordered", "refused the flu shot"), done before ("colonoscopy 3 years
+//! ago", anything told in the history of present illness or past history), or an earlier study whose results
+//! are reviewed is reported in `excluded`, not suggested.
 //!
 //! **Office/outpatient E/M** (99202-99205 new, 99212-99215 established; 2021 rules as revised for 2024) is
 //! chosen from the documented total time on the date of the encounter when there is one (thresholds 15/30/45/60
@@ -126,6 +128,19 @@ const HOSPITALIZATION: &[&str] = &[
 ];
 const OTC: &[&str] =
     &["over-the-counter", "over the counter", "otc", "ibuprofen", "acetaminophen", "tylenol", "advil", "motrin"];
+
+/// Sections that tell what happened before this encounter: a service named there was not done at it.
+const HISTORY_SECTIONS: &[SectionKind] = &[
+    SectionKind::ChiefComplaint,
+    SectionKind::HistoryOfPresentIllness,
+    SectionKind::PastMedicalHistory,
+    SectionKind::PastSurgicalHistory,
+    SectionKind::FamilyHistory,
+    SectionKind::SocialHistory,
+    SectionKind::Medications,
+    SectionKind::Allergies,
+    SectionKind::ReviewOfSystems,
+];
 
 /// Phrases that say a service was not done.
 const NOT_DONE: &[&str] = &[
@@ -376,10 +391,19 @@ pub fn code(input: &ProcedureInput<'_, '_>, mentions: Vec<ProcedureMention>) -> 
             let s = doc.sentence_of(m.tokens.0);
             find_in(doc, s.first, s.last, NOT_DONE)
         };
-        let done = list
-            .iter()
-            .zip(&assertions)
-            .any(|(m, a)| !a.hypothetical && !a.uncertain && !a.family && (!a.negated || !refused(m)));
+        // A study also documented as done before ("last year's echocardiogram") is, under Results, the same
+        // earlier study reviewed: it counts toward decision making, not as a service performed today.
+        let done_before = assertions.iter().any(|a| a.past);
+        let done = list.iter().zip(&assertions).any(|(m, a)| {
+            let section = doc.section_of(m.tokens.0);
+            !a.hypothetical
+                && !a.uncertain
+                && !a.family
+                && !a.historical
+                && (!a.negated || !refused(m))
+                && !HISTORY_SECTIONS.contains(&section)
+                && !(done_before && matches!(section, SectionKind::Labs | SectionKind::Imaging))
+        });
         let s = Suggestion {
             code: procedure.code.clone(),
             system: procedure.system.clone(),

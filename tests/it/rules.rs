@@ -354,6 +354,48 @@ fn special_rows() -> Vec<Row> {
             first: None,
             gaps: &[],
         },
+        // A murmur is the sign of the valve disease it is explained by.
+        Row {
+            note: "PHYSICAL EXAM:\nGrade 3/6 systolic ejection murmur.\n\nASSESSMENT AND PLAN:\nMitral regurgitation, moderate.",
+            setting: O,
+            status: None,
+            codes: &["I34.0"],
+            not: &["R01.1"],
+            excluded: &[("R01.1", "integral_symptom")],
+            first: None,
+            gaps: &[],
+        },
+        // Done before this encounter: told in the history, or an earlier study whose results are reviewed.
+        Row {
+            note: "HISTORY OF PRESENT ILLNESS:\nShe had blood in her stool and had a colonoscopy for that.\n\nASSESSMENT AND PLAN:\nAnemia. Will check iron studies.",
+            setting: O,
+            status: None,
+            codes: &["D64.9"],
+            not: &["45378"],
+            excluded: &[("45378", "not_performed")],
+            first: None,
+            gaps: &[],
+        },
+        Row {
+            note: "RESULTS:\nEchocardiogram demonstrates an ejection fraction of 45%.\n\nASSESSMENT AND PLAN:\nHeart failure. Her echocardiogram from last year showed the same ejection fraction.",
+            setting: O,
+            status: None,
+            codes: &["I50.9"],
+            not: &["93306"],
+            excluded: &[("93306", "not_performed")],
+            first: None,
+            gaps: &[],
+        },
+        Row {
+            note: "RESULTS:\nECG today: normal sinus rhythm.\n\nASSESSMENT AND PLAN:\nPalpitations.",
+            setting: O,
+            status: None,
+            codes: &["93000", "R00.2"],
+            not: &[],
+            excluded: &[],
+            first: None,
+            gaps: &[],
+        },
         // No office E/M code for an inpatient note.
         Row {
             note: "Hospital day 3. Pneumonia improving on ceftriaxone.",
