@@ -456,9 +456,13 @@ fn conflict_gap(cx: &NoteContext<'_, '_>, c: &Candidate) -> Gap {
 /// precisely and is set aside.
 fn less_specific(cx: &NoteContext<'_, '_>, candidates: &mut [Candidate]) {
     let live: Vec<usize> = (0..candidates.len()).filter(|&i| candidates[i].is_live()).collect();
+    // A 7th-character code names what its base code names: its terms are the base code's ("fracture NOS" for
+    // T14.8XXA, "displaced fracture of distal phalanx of right middle finger" for S62.632A).
     let sets = |id: CodeId| -> Vec<&[u32]> {
-        std::iter::once(cx.lexicon.code_words(id))
-            .chain(cx.lexicon.term_word_sets(id))
+        let base = cx.codes.code(id).extension.and(cx.codes.code(id).parent);
+        std::iter::once(id)
+            .chain(base)
+            .flat_map(|c| std::iter::once(cx.lexicon.code_words(c)).chain(cx.lexicon.term_word_sets(c)))
             .filter(|s| !s.is_empty())
             .collect()
     };

@@ -16,6 +16,11 @@
 //! * risk: prescription drug management (moderate), a decision about hospitalization (high), over-the-counter
 //!   treatment (low).
 //!
+//! A level is proposed only for a text that records a visit (documented time, a visit phrase, or two parts of a
+//! visit note such as history and assessment): a one-line diagnosis or a problem list has no level. A drug
+//! managed by dose ("continue lisinopril 10 mg daily") is prescription drug management even without a
+//! medication list.
+//!
 //! The emergency department levels (99282-99285) follow medical decision making only. New versus established
 //! comes from the request, else from the note ("new patient", "establish care" / "follow-up", "returns"),
 //! else established, said so in the rationale. Inpatient E/M is not chosen: hospital visit codes depend on the
@@ -158,17 +163,45 @@ const NOT_DONE: &[&str] = &[
     "no",
 ];
 
+/// Dose units: a sentence that manages a drug by dose names a prescription ("continue lisinopril 10 mg daily").
+const DOSE_UNITS: &[&str] = &["mg", "mcg", "g", "units", "unit", "ml", "meq"];
+
+/// A sentence that starts, continues, changes or stops a drug given with its dose, and names no
+/// over-the-counter drug: prescription drug management without a medication list.
+fn dosed_drug_managed(doc: &Document<'_>) -> Option<Span> {
+    doc.sentences().iter().find_map(|s| {
+        let dosed = (s.first + 1..s.last).any(|i| {
+            DOSE_UNITS.contains(&doc.norm(i)) && doc.norm(i - 1).chars().next().is_some_and(|c| c.is_ascii_digit())
+        });
+        (dosed && find_in(doc, s.first, s.last, PRESCRIPTION) && !find_in(doc, s.first, s.last, OTC))
+            .then(|| doc.span_of(s.first, s.last))
+    })
+}
+
 /// Does tokens `first..last` contain one of the phrases?
 fn find_in(doc: &Document<'_>, first: usize, last: usize, phrases: &[&str]) -> bool {
     phrases.iter().any(|p| {
-        let words: Vec<&str> = p.split(' ').collect();
+        let words = phrase_words(p);
         (first..last).any(|i| i + words.len() <= last && words.iter().enumerate().all(|(k, w)| doc.norm(i + k) == *w))
     })
 }
 
 /// Does the note contain the phrase (normalized, word-bounded)? Returns the span of the first occurrence.
+/// A phrase as the analyzer tokenizes text: words, with a hyphen as a token of its own ("follow-up").
+fn phrase_words(phrase: &str) -> Vec<&str> {
+    phrase
+        .split(' ')
+        .flat_map(|w| w.split_inclusive('-'))
+        .flat_map(|w| match w.strip_suffix('-') {
+            Some(word) => vec![word, "-"],
+            None => vec![w],
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
 fn find(doc: &Document<'_>, phrase: &str) -> Option<Span> {
-    let words: Vec<&str> = phrase.split(' ').collect();
+    let words = phrase_words(phrase);
     let n = doc.tokens().len();
     (0..n)
         .find(|&i| i + words.len() <= n && words.iter().enumerate().all(|(k, w)| doc.norm(i + k) == *w))
@@ -291,7 +324,8 @@ fn decision_making(
         .any(|i| doc.section_of(i) == SectionKind::Medications)
         .then(|| find_any(doc, PRESCRIPTION))
         .flatten()
-        .or_else(|| find_any(doc, &["prescribed", "prescription", "refill", "titrate"]));
+        .or_else(|| find_any(doc, &["prescribed", "prescription", "refill", "titrate"]))
+        .or_else(|| dosed_drug_managed(doc));
     let otc = find_any(doc, OTC);
     let risk = if hospitalization.is_some() {
         3
@@ -434,8 +468,53 @@ pub fn code(input: &ProcedureInput<'_, '_>, mentions: Vec<ProcedureMention>) -> 
     (suggested, excluded)
 }
 
+/// Phrases that say the text records a visit.
+const VISIT: &[&str] = &[
+    "visit",
+    "seen today",
+    "seen in clinic",
+    "seen in the office",
+    "presents",
+    "presented",
+    "follow-up",
+    "follow up",
+    "returns",
+    "new patient",
+    "established patient",
+    "comes in",
+    "here today",
+    "evaluated",
+];
+
+/// Parts of a visit note, by section.
+const ENCOUNTER_SECTIONS: &[SectionKind] = &[
+    SectionKind::ChiefComplaint,
+    SectionKind::HistoryOfPresentIllness,
+    SectionKind::ReviewOfSystems,
+    SectionKind::PhysicalExam,
+    SectionKind::Vitals,
+    SectionKind::Assessment,
+    SectionKind::Plan,
+    SectionKind::AssessmentAndPlan,
+    SectionKind::Impression,
+];
+
+/// Does the text document an encounter (a visit that has a level), rather than a problem list, a result or a
+/// one-line diagnosis? Documented time, a visit phrase, or two parts of a visit note (history, exam,
+/// assessment, plan).
+fn documents_encounter(doc: &Document<'_>) -> bool {
+    let mut parts: Vec<SectionKind> = doc.headers().iter().map(|h| h.kind).collect();
+    parts.retain(|k| ENCOUNTER_SECTIONS.contains(k));
+    parts.sort_by_key(|k| k.as_str());
+    parts.dedup();
+    parts.len() >= 2 || total_time(doc).is_some() || find_any(doc, VISIT).is_some()
+}
+
 fn evaluation_and_management(input: &ProcedureInput<'_, '_>, mentions: &[ProcedureMention]) -> Option<Vec<Suggestion>> {
     let (table, doc) = (input.table, input.doc);
+    if input.setting != Setting::Emergency && !documents_encounter(doc) {
+        return None;
+    }
     let (level, mdm_reason, mdm_spans) = decision_making(doc, input.diagnoses, mentions, table);
     match input.setting {
         Setting::Inpatient => None,

@@ -2,7 +2,8 @@
 //!
 //! Procedures are named, not composed: "colonoscopy with biopsy", "I&D", "12-lead ECG". One automaton over
 //! the same word forms as diagnoses (case, plurals, hyphens) finds them, longest first, so "portable chest
-//! x-ray" wins over "chest x-ray". Whether a found procedure was done (not planned, ordered or declined) is for
+//! x-ray" wins over "chest x-ray". Articles, possessives and right/left are skipped, so "x-rays of the right
+//! knee" is "x-ray of knee". Whether a found procedure was done (not planned, ordered or declined) is for
 //! assertion and the coding rules to decide.
 use std::collections::HashMap;
 
@@ -39,6 +40,13 @@ fn form(token: &str) -> String {
     singular(token).into_owned()
 }
 
+/// Words a procedure's name does not depend on, skipped in terms and notes alike: "x-rays of the right knee"
+/// names the same study as "knee x-ray" and "x-ray of knee" (laterality is a modifier, not another code).
+/// "bilateral" is not among them: some codes differ by it.
+fn is_filler(word: &str) -> bool {
+    matches!(word, "the" | "a" | "an" | "his" | "her" | "their" | "right" | "left" | "rt" | "lt")
+}
+
 impl ProcedureMatcher {
     pub fn build(table: &ProcedureTable, analyzer: &Analyzer) -> Result<ProcedureMatcher, BuildError> {
         let mut vocab: HashMap<String, u32> = HashMap::new();
@@ -47,6 +55,7 @@ impl ProcedureMatcher {
             for term in &p.terms {
                 let ids: Vec<u32> = phrase_tokens(&analyzer.terms(term))
                     .iter()
+                    .filter(|t| !is_filler(t))
                     .map(|t| {
                         let next = vocab.len() as u32 + 1;
                         *vocab.entry(form(t)).or_insert(next)
@@ -70,7 +79,7 @@ impl ProcedureMatcher {
                 after_apostrophe = matches!(norm, "'" | "\u{2019}");
                 continue;
             }
-            if std::mem::take(&mut after_apostrophe) && norm == "s" {
+            if (std::mem::take(&mut after_apostrophe) && norm == "s") || is_filler(norm) {
                 continue;
             }
             ids.push(self.vocab.get(&form(norm)).copied().unwrap_or(0));

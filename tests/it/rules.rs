@@ -354,6 +354,49 @@ fn special_rows() -> Vec<Row> {
             first: None,
             gaps: &[],
         },
+        // An office visit level only for a text that records a visit: not for a bare diagnosis line.
+        Row {
+            note: "Assessment: acute on chronic systolic heart failure; essential hypertension.",
+            setting: O,
+            status: None,
+            codes: &["I50.23"],
+            not: &["99211", "99212", "99213", "99214", "99215"],
+            excluded: &[],
+            first: None,
+            gaps: &[],
+        },
+        Row {
+            note: "Follow-up for hypertension, stable on lisinopril. Continue lisinopril 10 mg daily.",
+            setting: O,
+            status: None,
+            codes: &["I10", "99213"],
+            not: &[],
+            excluded: &[],
+            first: None,
+            gaps: &[],
+        },
+        // A study named with laterality and articles between its words.
+        Row {
+            note: "RESULTS:\nX-rays of the right middle finger, 3 views obtained on today's visit, show a distal phalanx fracture.",
+            setting: O,
+            status: None,
+            codes: &["73140"],
+            not: &[],
+            excluded: &[],
+            first: None,
+            gaps: &[],
+        },
+        // A fracture named without its site beside the same fracture at a named site, both with 7th characters.
+        Row {
+            note: "RESULTS:\nX-rays show a comminuted fracture.\n\nIMPRESSION:\nClosed fracture of distal phalanx of right middle finger, initial encounter.",
+            setting: O,
+            status: None,
+            codes: &["S62.632A"],
+            not: &["T14.8XXA"],
+            excluded: &[("T14.8XXA", "less_specific")],
+            first: None,
+            gaps: &[],
+        },
         // A murmur is the sign of the valve disease it is explained by.
         Row {
             note: "PHYSICAL EXAM:\nGrade 3/6 systolic ejection murmur.\n\nASSESSMENT AND PLAN:\nMitral regurgitation, moderate.",
