@@ -80,6 +80,8 @@ pub enum Reason {
     Excludes1,
     /// A less specific reading of a condition coded more specifically elsewhere in the note.
     LessSpecific,
+    /// A symptom documented only in the review of systems.
+    ReviewOfSystems,
     /// Scored below the worklist threshold.
     LowScore,
 }
@@ -96,6 +98,7 @@ impl Reason {
             Reason::IntegralSymptom => "integral_symptom",
             Reason::Excludes1 => "excludes1",
             Reason::LessSpecific => "less_specific",
+            Reason::ReviewOfSystems => "review_of_systems",
             Reason::LowScore => "low_score",
         }
     }
@@ -166,6 +169,8 @@ pub enum RuleSwitch {
     Excludes1,
     /// Less specific readings of a condition coded more specifically elsewhere set aside.
     Specificity,
+    /// Symptoms documented only in the review of systems set aside.
+    ReviewOfSystems,
 }
 
 /// The rule data and indexes, built once.
@@ -232,6 +237,9 @@ impl CodingRules {
         }
         if self.on(RuleSwitch::IntegralSymptoms) {
             symptoms::apply(cx.codes, &self.symptoms, &mut candidates);
+        }
+        if self.on(RuleSwitch::ReviewOfSystems) {
+            symptoms::review_of_systems_only(cx.codes, cx.doc, &mut candidates);
         }
         if self.on(RuleSwitch::Specificity) {
             less_specific(cx, &mut candidates);

@@ -2,9 +2,14 @@
 //! Guidelines I.B.5, I.C.18.b): chest pain with an acute MI, dyspnea with acute heart failure, dysuria with a
 //! urinary tract infection. Which symptoms belong to which diagnoses is written by the project in
 //! `models/coding/integral_symptoms.tsv`; symptoms not listed for any coded diagnosis stay.
+//!
+//! A symptom written only in the review of systems ("Musculoskeletal: endorses body aches") is a positive
+//! answer to a checklist question, not a problem the provider addressed; coders take symptoms from the history,
+//! exam and assessment, so one that appears nowhere else is set aside too.
 use super::{Candidate, Reason};
 use crate::codeset::{CodeRef, CodeSet};
 use crate::error::BuildError;
+use crate::text::{Document, SectionKind};
 
 /// One row: diagnoses, and the symptoms routinely part of them.
 #[derive(Debug, Clone)]
@@ -61,6 +66,24 @@ pub fn apply(codes: &CodeSet, rows: &[IntegralSymptoms], candidates: &mut [Candi
                 );
                 break;
             }
+        }
+    }
+}
+
+/// Is the code a sign or symptom (chapter 18, or the pain and ache codes of chapter 13)?
+fn is_symptom(code: &str) -> bool {
+    code.starts_with('R') || ["M25.5", "M79.1", "M79.6", "M54.5", "M54.9", "M79.60"].iter().any(|p| code.starts_with(p))
+}
+
+/// Sets aside symptoms every mention of which is in the review of systems.
+pub fn review_of_systems_only(codes: &CodeSet, doc: &Document<'_>, candidates: &mut [Candidate]) {
+    for c in candidates.iter_mut().filter(|c| c.is_live()) {
+        let code = &codes.code(c.code).code;
+        if is_symptom(code) && c.mentions.iter().all(|m| doc.section_of(m.tokens.0) == SectionKind::ReviewOfSystems) {
+            let rationale = format!(
+                "{code} is documented only in the review of systems, not as a problem in the history, exam or assessment"
+            );
+            c.set_aside(Reason::ReviewOfSystems, rationale);
         }
     }
 }

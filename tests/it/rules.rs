@@ -354,6 +354,27 @@ fn special_rows() -> Vec<Row> {
             first: None,
             gaps: &[],
         },
+        // A symptom only answered in the review of systems is not coded; the same symptom in the history is.
+        Row {
+            note: "HISTORY OF PRESENT ILLNESS:\nFollow-up of hypothyroidism.\n\nREVIEW OF SYSTEMS:\nConstitutional: Endorses weight gain.\nMusculoskeletal: Endorses body aches.\n\nASSESSMENT AND PLAN:\nHypothyroidism.",
+            setting: O,
+            status: None,
+            codes: &["E03.9"],
+            not: &["R63.5", "M79.10"],
+            excluded: &[("M79.10", "review_of_systems")],
+            first: None,
+            gaps: &[],
+        },
+        Row {
+            note: "HISTORY OF PRESENT ILLNESS:\nShe reports weight gain over three months.\n\nREVIEW OF SYSTEMS:\nConstitutional: Endorses weight gain.",
+            setting: O,
+            status: None,
+            codes: &["R63.5"],
+            not: &[],
+            excluded: &[],
+            first: None,
+            gaps: &[],
+        },
         // An office visit level only for a text that records a visit: not for a bare diagnosis line.
         Row {
             note: "Assessment: acute on chronic systolic heart failure; essential hypertension.",
