@@ -122,11 +122,13 @@ pub struct CodeRef {
 impl CodeRef {
     /// Does this reference cover `code` (e.g. "I50.43" is covered by "I50.4-")?
     pub fn covers(&self, code: &str) -> bool {
-        let undotted: String = code.chars().filter(|&c| c != '.').collect::<String>().to_ascii_uppercase();
-        let cut = |bound: &str| -> String { undotted.chars().take(bound.len()).collect() };
-        let lo = cut(&self.first);
-        let hi = cut(&self.last);
-        lo.as_str() >= self.first.as_str() && hi.as_str() <= self.last.as_str()
+        // The code without its dot, upper case, cut to each bound's length, compared as strings are; done on
+        // bytes without allocating, since the coding rules ask this for every pair of candidates and notes.
+        let cut_cmp = |bound: &str| -> std::cmp::Ordering {
+            let key = code.bytes().filter(|&b| b != b'.').map(|b| b.to_ascii_uppercase()).take(bound.len());
+            key.cmp(bound.bytes())
+        };
+        cut_cmp(&self.first).is_ge() && cut_cmp(&self.last).is_le()
     }
 
     /// Every reference in a note's text, in order.

@@ -47,25 +47,30 @@ pub fn apply(codes: &CodeSet, rows: &[IntegralSymptoms], candidates: &mut [Candi
         .filter(|(_, c)| c.is_live())
         .map(|(i, c)| (i, codes.code(c.code).code.clone()))
         .collect();
-    for (i, symptom) in &live {
-        for (j, diagnosis) in &live {
-            if i == j {
+    // Which rows each live candidate is a diagnosis of, and a symptom of: once per candidate, not per pair.
+    let rows_where = |code: &str, side: fn(&IntegralSymptoms) -> &[CodeRef]| -> Vec<usize> {
+        (0..rows.len()).filter(|&r| side(&rows[r]).iter().any(|c| c.covers(code))).collect()
+    };
+    let as_diagnosis: Vec<Vec<usize>> = live.iter().map(|(_, code)| rows_where(code, |r| &r.diagnoses)).collect();
+    let as_symptom: Vec<Vec<usize>> = live.iter().map(|(_, code)| rows_where(code, |r| &r.symptoms)).collect();
+    for (a, (i, symptom)) in live.iter().enumerate() {
+        if as_symptom[a].is_empty() {
+            continue;
+        }
+        for (b, (_, diagnosis)) in live.iter().enumerate() {
+            if a == b {
                 continue;
             }
-            let row = rows.iter().find(|r| {
-                r.diagnoses.iter().any(|d| d.covers(diagnosis)) && r.symptoms.iter().any(|s| s.covers(symptom))
-            });
-            if let Some(row) = row {
-                // A symptom that is itself listed as a diagnosis of the same row is not set aside by it.
-                if row.diagnoses.iter().any(|d| d.covers(symptom)) {
-                    continue;
-                }
-                candidates[*i].set_aside(
-                    Reason::IntegralSymptom,
-                    format!("{symptom} is not coded separately: {} ({diagnosis} is coded)", row.why),
-                );
-                break;
+            let Some(&row) = as_symptom[a].iter().find(|r| as_diagnosis[b].contains(r)) else { continue };
+            // A symptom that is itself listed as a diagnosis of the same row is not set aside by it.
+            if as_diagnosis[a].contains(&row) {
+                continue;
             }
+            candidates[*i].set_aside(
+                Reason::IntegralSymptom,
+                format!("{symptom} is not coded separately: {} ({diagnosis} is coded)", rows[row].why),
+            );
+            break;
         }
     }
 }
