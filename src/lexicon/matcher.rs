@@ -249,6 +249,9 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
     fn compose(&self) -> Vec<Hit> {
         let mut hits = Vec::new();
         let mut seen: HashSet<(u32, Vec<u32>)> = HashSet::new();
+        // Buffers reused across the (many) terms tried: most are rejected, and rejection allocates nothing.
+        let (mut chosen, mut used): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
         let n = self.len();
         let mut start = 0;
         while start < n {
@@ -256,7 +259,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             while end < n && self.clause[end] == self.clause[start] {
                 end += 1;
             }
-            let mut pairs: Vec<(u32, u32)> = Vec::new();
+            pairs.clear();
             for p in start..end {
                 pairs.extend(self.words_at(p).iter().map(|&w| (w, p as u32)));
             }
@@ -266,7 +269,9 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                 let Some(list) = self.lex.by_anchor.get(&w) else { continue };
                 for &e in list {
                     let entry = &self.lex.entries[e as usize];
-                    let Some(chosen) = nearest_positions(&pairs, &entry.words, w, p) else { continue };
+                    if !nearest_positions(&pairs, &entry.words, w, p, &mut chosen) {
+                        continue;
+                    }
                     // Within its own category a named code is refined from its surroundings, not re-read
                     // from the words it stands for: "left leg DVT" is I82.40 refined to I82.402, never a
                     // sibling such as a calf vein.
@@ -277,13 +282,12 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                     if chosen.iter().any(|&q| self.named[q as usize].is_some_and(sibling)) {
                         continue;
                     }
-                    let Some(kind) = self.validate(&chosen, &entry.words, &entry.order, p) else { continue };
-                    let mut positions = chosen.clone();
-                    positions.sort_unstable();
-                    positions.dedup();
-                    if !seen.insert((e, positions.clone())) {
+                    sorted_unique(&chosen, &mut used);
+                    let Some(kind) = self.validate(&chosen, &used, &entry.words, &entry.order, p) else { continue };
+                    if !seen.insert((e, used.clone())) {
                         continue;
                     }
+                    let positions = used.clone();
                     let kind = match (kind, entry.source) {
                         (MatchKind::Exact, TermSource::DescriptionVariant | TermSource::InclusionVariant) => {
                             MatchKind::Variant
@@ -308,22 +312,26 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
     }
 
     /// Checks the locality rules for a term whose words were found at `chosen` (one position per word of
-    /// `words`); returns how it matched.
-    pub(super) fn validate(&self, chosen: &[u32], words: &[u32], order: &[u32], anchor: u32) -> Option<MatchKind> {
-        let mut used: Vec<u32> = chosen.to_vec();
-        used.sort_unstable();
-        used.dedup();
+    /// `words`; `used` is `chosen` sorted and deduplicated); returns how it matched.
+    pub(super) fn validate(
+        &self,
+        chosen: &[u32],
+        used: &[u32],
+        words: &[u32],
+        order: &[u32],
+        anchor: u32,
+    ) -> Option<MatchKind> {
         let (lo, hi) = (used[0] as usize, *used.last().unwrap_or(&used[0]) as usize);
         if hi - lo + 1 > used.len() + SLACK.max(used.len()) {
             return None;
         }
-        if !self.segments_ok(&used, anchor as usize) {
+        if !self.segments_ok(used, anchor as usize) {
             return None;
         }
         // A number ("2", "3b", "4") counts only next to the words it qualifies.
         for (k, &w) in words.iter().enumerate() {
             if self.lex.words.name(w).starts_with(|c: char| c.is_ascii_digit())
-                && !self.number_attached(chosen[k] as usize, &used)
+                && !self.number_attached(chosen[k] as usize, used)
             {
                 return None;
             }
@@ -334,8 +342,8 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         let contiguous = (lo..=hi).all(|p| used.binary_search(&(p as u32)).is_ok() || self.words_at(p).is_empty());
         // In order: the written order of the term's words is the order of their positions.
         let position_of = |w: u32| words.iter().position(|&x| x == w).map(|k| chosen[k]);
-        let in_order =
-            order.iter().filter_map(|&w| position_of(w)).collect::<Vec<_>>().windows(2).all(|p| p[0] <= p[1]);
+        let mut last = 0;
+        let in_order = order.iter().filter_map(|&w| position_of(w)).all(|q| std::mem::replace(&mut last, q) <= q);
         Some(if contiguous && in_order { MatchKind::Exact } else { MatchKind::Compositional })
     }
 
@@ -437,8 +445,8 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
 }
 
 /// For each word, the position of its occurrence nearest to the anchor `(w, p)`.
-fn nearest_positions(pairs: &[(u32, u32)], words: &[u32], w: u32, p: u32) -> Option<Vec<u32>> {
-    let mut chosen = Vec::with_capacity(words.len());
+fn nearest_positions(pairs: &[(u32, u32)], words: &[u32], w: u32, p: u32, chosen: &mut Vec<u32>) -> bool {
+    chosen.clear();
     for &x in words {
         if x == w {
             chosen.push(p);
@@ -446,10 +454,18 @@ fn nearest_positions(pairs: &[(u32, u32)], words: &[u32], w: u32, p: u32) -> Opt
         }
         let lo = pairs.partition_point(|&(a, _)| a < x);
         let hi = pairs.partition_point(|&(a, _)| a <= x);
-        let best = pairs[lo..hi].iter().min_by_key(|&&(_, q)| q.abs_diff(p))?;
+        let Some(best) = pairs[lo..hi].iter().min_by_key(|&&(_, q)| q.abs_diff(p)) else { return false };
         chosen.push(best.1);
     }
-    Some(chosen)
+    true
+}
+
+/// `chosen` sorted and without repeats, into `out`.
+fn sorted_unique(chosen: &[u32], out: &mut Vec<u32>) {
+    out.clear();
+    out.extend_from_slice(chosen);
+    out.sort_unstable();
+    out.dedup();
 }
 
 /// Step 3: longest and most specific. A hit is dropped when an already kept hit used all its positions and
