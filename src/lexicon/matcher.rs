@@ -2,6 +2,7 @@
 use std::collections::HashSet;
 
 use super::clinical::NEAR;
+use super::words::CAPITAL_A;
 use super::{Lexicon, MatchKind, Mention, PhraseMeaning, TermSource, is_transparent};
 use crate::codeset::{CodeId, CodeSet};
 use crate::context::Assertion;
@@ -50,6 +51,11 @@ pub(super) struct Matcher<'l, 'd, 'a> {
     /// that evidence covers the whole phrase ("abdominal pain", not "abdominal").
     phrase_end: Vec<u32>,
     direct: Vec<Hit>,
+    /// How many "from" positions there are up to each position, and the word id of "secondary": a metastasis
+    /// "from" a site names the primary, so a secondary-neoplasm term never reads its site across a "from"
+    /// ("brain metastasis from lung adenocarcinoma" is not a secondary of the lung).
+    from_count: Vec<u32>,
+    secondary: u32,
 }
 
 impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
@@ -69,7 +75,10 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             named: Vec::new(),
             phrase_end: Vec::new(),
             direct: Vec::new(),
+            from_count: Vec::with_capacity(n),
+            secondary: lex.words.lookup("secondary"),
         };
+        let mut froms = 0u32;
         let (mut clause, mut segment) = (0u32, 0u32);
         let mut sentence = usize::MAX;
         let mut after_apostrophe = false;
@@ -102,8 +111,13 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                 }
                 _ => {}
             }
+            // A capital "A" after a word in the same sentence is a type letter ("hepatitis A"), not the article.
+            let letter = doc.original(i) == "A"
+                && m.tok.last().is_some_and(|&t| doc.sentence_index(t) == sentence && doc.norm(t).len() > 1);
+            froms += u32::from(norm == "from");
+            m.from_count.push(froms);
             m.tok.push(i);
-            m.ids.push(lex.words.lookup(norm));
+            m.ids.push(lex.words.lookup(if letter { CAPITAL_A } else { norm }));
             m.clause.push(clause);
             m.segment.push(segment);
         }
@@ -328,9 +342,13 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         if !self.segments_ok(used, anchor as usize) {
             return None;
         }
-        // A number ("2", "3b", "4") counts only next to the words it qualifies.
+        if self.from_count[hi] != self.from_count[lo] && self.secondary != 0 && words.contains(&self.secondary) {
+            return None;
+        }
+        // A number ("2", "3b", "4") or a type letter counts only next to the words it qualifies.
         for (k, &w) in words.iter().enumerate() {
-            if self.lex.words.name(w).starts_with(|c: char| c.is_ascii_digit())
+            let name = self.lex.words.name(w);
+            if (name.starts_with(|c: char| c.is_ascii_digit()) || name == CAPITAL_A)
                 && !self.number_attached(chosen[k] as usize, used)
             {
                 return None;

@@ -12,7 +12,7 @@
 //! matched from their words: "Other heart failure" says nothing a note would say that "Heart failure,
 //! unspecified" does not, and manifestation codes need their etiology coded first. Their inclusion terms, which
 //! do name conditions, are kept.
-use super::words::{AXIS_NOUNS, STOPWORDS};
+use super::words::{AXIS_NOUNS, CAPITAL_A, STOPWORDS};
 use crate::codeset::{Code, NoteKind};
 use crate::lexicon::{TermSource, phrase_tokens};
 
@@ -45,6 +45,9 @@ pub(crate) fn code_terms(code: &Code, tokenize: &mut dyn FnMut(&str) -> Vec<Stri
         for (i, text) in variants(&code.description).into_iter().enumerate() {
             let source = if i == 0 { TermSource::Description } else { TermSource::DescriptionVariant };
             push(required(&phrase_tokens(&tokenize(&text))), source);
+            for either in either_site(&text) {
+                push(required(&phrase_tokens(&tokenize(&either))), TermSource::DescriptionVariant);
+            }
         }
     }
     for note in code.notes_of(NoteKind::InclusionTerm) {
@@ -101,8 +104,53 @@ fn strip_groups(text: &str) -> String {
     out
 }
 
+/// Words collapsed to single spaces; a standalone capital "A" after the first word is the letter of a type
+/// ("Hepatitis A"), not the article, and becomes [`CAPITAL_A`].
 fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out = String::with_capacity(text.len());
+    for (k, w) in words.iter().enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        match w.strip_suffix(',').unwrap_or(w) {
+            "A" if k > 0 => {
+                out.push_str(CAPITAL_A);
+                out.push_str(&w[1..]);
+            }
+            _ => out.push_str(w),
+        }
+    }
+    out
+}
+
+/// The classification reads "and" in a title as "and/or" (Official Guidelines I.A.14): "Secondary malignant
+/// neoplasm of liver and intrahepatic bile duct" is also the code for liver metastases alone. For a title whose
+/// first clause ends in "of X and Y" (one to three words each), the texts with either site alone. Titles whose
+/// conjuncts are remainders ("other and unspecified finger") keep both.
+pub(crate) fn either_site(text: &str) -> Vec<String> {
+    let (head, tail) = match text.find(',') {
+        Some(c) => text.split_at(c),
+        None => (text, ""),
+    };
+    let Some(and) = head.find(" and ") else { return Vec::new() };
+    if head[and + 5..].contains(" and ") {
+        return Vec::new();
+    }
+    let (left, right) = (&head[..and], &head[and + 5..]);
+    let Some(of) = left.rfind(" of ") else { return Vec::new() };
+    let (prefix, x) = (&left[..of + 4], &left[of + 4..]);
+    let short = |s: &str| {
+        let n = s.split_whitespace().count();
+        (1..=3).contains(&n)
+            && !s.split_whitespace().any(|w| {
+                matches!(w, "other" | "unspecified" | "its" | "their" | "with" | "without" | "due" | "of" | "in")
+            })
+    };
+    if !short(x) || !short(right) {
+        return Vec::new();
+    }
+    vec![format!("{prefix}{x}{tail}"), format!("{prefix}{right}{tail}")]
 }
 
 /// `before` with its last words replaced by the bracket's `inner` words. An acronym ("HIV") renames the words
@@ -275,5 +323,31 @@ mod tests {
         assert!(is_residual("Other heart failure"));
         assert!(is_residual("Arthropathy in diseases classified elsewhere"));
         assert!(!is_residual("Heart failure, unspecified"));
+    }
+
+    #[test]
+    fn and_in_a_title_means_either_site() {
+        assert_eq!(
+            either_site("Secondary malignant neoplasm of liver and intrahepatic bile duct"),
+            vec![
+                "Secondary malignant neoplasm of liver".to_string(),
+                "Secondary malignant neoplasm of intrahepatic bile duct".to_string()
+            ]
+        );
+        assert_eq!(
+            either_site("Pressure ulcer of sacral region and buttock, stage 2"),
+            vec![
+                "Pressure ulcer of sacral region, stage 2".to_string(),
+                "Pressure ulcer of buttock, stage 2".to_string()
+            ]
+        );
+        assert!(either_site("Complete traumatic amputation of other and unspecified finger").is_empty());
+        assert!(either_site("Hypertensive heart and chronic kidney disease").is_empty());
+    }
+
+    #[test]
+    fn a_capital_letter_a_is_a_type_not_an_article() {
+        assert_eq!(req("Hepatitis A without hepatic coma"), vec![words(&["hepatitis", CAPITAL_A])]);
+        assert_eq!(req("A disease"), vec![words(&["disease"])]);
     }
 }

@@ -13,6 +13,11 @@ use std::collections::HashMap;
 
 use crate::error::BuildError;
 
+/// The word a standalone capital "A" becomes in a title ("Hepatitis A", "Vitamin A deficiency", "Hemophilia
+/// A"), so that it is not dropped as the article: a note supplies it only from a capital "A" written after
+/// another word, and only next to the words it qualifies (see `Matcher::validate`).
+pub(crate) const CAPITAL_A: &str = "capitala";
+
 /// Words that carry no meaning of their own in a description: they are never required for a match.
 pub(crate) const STOPWORDS: &[&str] = &[
     "of",

@@ -84,6 +84,16 @@ const ROWS: &[Row] = &[
     ("posttraumatic stress disorder", &["F43.10"], &[]),
     ("kidney stones", &["N20.0"], &[]),
     ("iron deficiency anaemia", &["D50.9"], &[]),
+    // A capital letter names a type ("hepatitis A"); the article "a" never does.
+    ("Hepatitis.", &["K75.9"], &["B15.9"]),
+    ("Acute hepatitis A.", &["B15.9"], &["K75.9"]),
+    ("Vitamin A deficiency.", &["E50.9"], &[]),
+    ("Hepatitis a few years ago.", &[], &["B15.9"]),
+    // "and" in a title means "and/or": either site alone is enough.
+    ("CT showed liver metastases.", &["C78.7"], &[]),
+    ("Metastases to the peritoneum.", &["C78.6"], &[]),
+    // A metastasis "from" a site names the primary.
+    ("Brain metastasis from lung adenocarcinoma.", &["C79.31", "C34.90"], &["C78.00"]),
     // 7th characters.
     ("open fracture of the left femoral neck", &["S72.002B"], &[]),
     ("right femoral neck fracture, subsequent encounter with routine healing", &["S72.001D"], &[]),
