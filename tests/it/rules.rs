@@ -451,6 +451,16 @@ fn special_rows() -> Vec<Row> {
             gaps: &[],
         },
         Row {
+            note: "RESULTS:\nEchocardiogram appears unchanged in comparison to last year.\n\nASSESSMENT AND PLAN:\nMitral regurgitation. Echocardiogram ordered.",
+            setting: O,
+            status: None,
+            codes: &["I34.0"],
+            not: &["93306"],
+            excluded: &[("93306", "not_performed")],
+            first: None,
+            gaps: &[],
+        },
+        Row {
             note: "RESULTS:\nECG today: normal sinus rhythm.\n\nASSESSMENT AND PLAN:\nPalpitations.",
             setting: O,
             status: None,
