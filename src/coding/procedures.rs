@@ -179,6 +179,9 @@ fn dosed_drug_managed(doc: &Document<'_>) -> Option<Span> {
 }
 
 /// Does tokens `first..last` contain one of the phrases?
+/// Words that make an order a repeat of a study already done.
+const REPEAT: &[&str] = &["repeat", "repeated", "again", "follow-up", "serial"];
+
 fn find_in(doc: &Document<'_>, first: usize, last: usize, phrases: &[&str]) -> bool {
     phrases.iter().any(|p| {
         let words = phrase_words(p);
@@ -425,9 +428,16 @@ pub fn code(input: &ProcedureInput<'_, '_>, mentions: Vec<ProcedureMention>) -> 
             let s = doc.sentence_of(m.tokens.0);
             find_in(doc, s.first, s.last, NOT_DONE)
         };
-        // A study also documented as done before ("last year's echocardiogram") is, under Results, the same
-        // earlier study reviewed: it counts toward decision making, not as a service performed today.
-        let done_before = assertions.iter().any(|a| a.past);
+        // A study also documented as done before ("last year's echocardiogram"), or ordered at this visit
+        // ("Echocardiogram ordered": one does not order the study just done, unless it is a repeat), is, under
+        // Results, an earlier study reviewed: it counts toward decision making, not as a service performed
+        // today. A result dated today stays a service done.
+        let in_sentence = |m: &ProcedureMention, words: &[&str]| {
+            let s = doc.sentence_of(m.tokens.0);
+            find_in(doc, s.first, s.last, words)
+        };
+        let done_before = assertions.iter().any(|a| a.past)
+            || list.iter().zip(&assertions).any(|(m, a)| a.hypothetical && !in_sentence(m, REPEAT));
         let done = list.iter().zip(&assertions).any(|(m, a)| {
             let section = doc.section_of(m.tokens.0);
             !a.hypothetical
@@ -436,7 +446,9 @@ pub fn code(input: &ProcedureInput<'_, '_>, mentions: Vec<ProcedureMention>) -> 
                 && !a.historical
                 && (!a.negated || !refused(m))
                 && !HISTORY_SECTIONS.contains(&section)
-                && !(done_before && matches!(section, SectionKind::Labs | SectionKind::Imaging))
+                && !(done_before
+                    && matches!(section, SectionKind::Labs | SectionKind::Imaging)
+                    && !in_sentence(m, &["today"]))
         });
         let s = Suggestion {
             code: procedure.code.clone(),

@@ -50,10 +50,19 @@ pub(crate) fn code_terms(code: &Code, tokenize: &mut dyn FnMut(&str) -> Vec<Stri
             }
         }
     }
+    // An injury's inclusion term may name only the site ("Axis" under "Fracture of second cervical vertebra"):
+    // it is read with the injury it qualifies ("fracture of axis"), never as the bare word.
+    let injury = code.code.starts_with(['S', 'T']) && !is_residual(&code.description);
+    let description_words = if injury { required(&phrase_tokens(&tokenize(&code.description))) } else { Vec::new() };
+    let nature = code.description.split(" of ").next().unwrap_or_default();
     for note in code.notes_of(NoteKind::InclusionTerm) {
         for (i, text) in variants(&note.text).into_iter().enumerate() {
             let source = if i == 0 { TermSource::InclusionTerm } else { TermSource::InclusionVariant };
-            push(required(&phrase_tokens(&tokenize(&text))), source);
+            let mut words = required(&phrase_tokens(&tokenize(&text)));
+            if injury && !words.iter().any(|w| description_words.contains(w)) {
+                words = required(&phrase_tokens(&tokenize(&format!("{nature} of {text}"))));
+            }
+            push(words, source);
         }
     }
     out

@@ -461,6 +461,16 @@ fn special_rows() -> Vec<Row> {
             gaps: &[],
         },
         Row {
+            note: "RESULTS:\nEchocardiogram shows mild mitral regurgitation.\n\nASSESSMENT AND PLAN:\nMitral regurgitation. Repeat echocardiogram in 6 months.",
+            setting: O,
+            status: None,
+            codes: &["I34.0", "93306"],
+            not: &[],
+            excluded: &[],
+            first: None,
+            gaps: &[],
+        },
+        Row {
             note: "RESULTS:\nECG today: normal sinus rhythm.\n\nASSESSMENT AND PLAN:\nPalpitations.",
             setting: O,
             status: None,
