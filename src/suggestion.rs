@@ -42,6 +42,10 @@ pub struct Suggestion {
     pub sequence: Option<u32>,
     /// The rule that produced this suggestion (or set it aside), in a sentence.
     pub rationale: String,
+    /// On the FY2026 MS-DRG CC list (Table 6J) as a secondary diagnosis.
+    pub cc: bool,
+    /// On the FY2026 MS-DRG MCC list (Table 6I) as a secondary diagnosis.
+    pub mcc: bool,
 }
 
 /// A candidate that is not suggested, and why.
@@ -69,6 +73,9 @@ pub struct Gap {
     pub message: String,
     pub evidence: Vec<Evidence>,
     pub query: Query,
+    /// Worklist rank: 1 when the answer could add or change a CC or MCC, 2 when it would add a diagnosis or
+    /// change a code, 3 for specificity that leaves the severity as it is.
+    pub priority: u32,
 }
 
 /// Everything the engine returns for one note.

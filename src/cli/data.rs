@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::codeset::CodeSet;
+use crate::codeset::{CodeSet, SeverityLists};
 
 /// A located ICD-10-CM release.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +101,32 @@ pub fn load_codeset(data_dir: &Path) -> Result<Arc<CodeSet>> {
         "code set loaded"
     );
     Ok(Arc::new(codes))
+}
+
+/// The MS-DRG CC and MCC lists setup fetches (`<data_dir>/msdrg/<fiscal year>/cc_list.txt`, `mcc_list.txt`), the
+/// newest fiscal year; `None` when the data directory has none (a bare CDC release folder), in which case
+/// suggestions carry no CC/MCC flags and a warning says so.
+pub fn load_severity(data_dir: &Path) -> Result<Option<SeverityLists>> {
+    let root = data_dir.join("msdrg");
+    let mut years: Vec<PathBuf> = match std::fs::read_dir(&root) {
+        Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect(),
+        Err(_) => Vec::new(),
+    };
+    years.sort();
+    let Some(dir) = years.pop() else {
+        tracing::warn!(dir = %root.display(), "no MS-DRG CC/MCC lists (run `make setup`): suggestions carry no cc/mcc flags");
+        return Ok(None);
+    };
+    let read = |name: &str| -> Result<(String, String)> {
+        let path = dir.join(name);
+        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        Ok((path.display().to_string(), text))
+    };
+    let (cc, mcc) = (read("cc_list.txt")?, read("mcc_list.txt")?);
+    let lists = SeverityLists::parse((&cc.0, &cc.1), (&mcc.0, &mcc.1))?;
+    let (ncc, nmcc) = lists.counts();
+    tracing::info!(cc = ncc, mcc = nmcc, dir = %dir.display(), "MS-DRG severity lists loaded");
+    Ok(Some(lists))
 }
 
 /// The ONNX Runtime library: `ORT_DYLIB_PATH`, then the copy setup installs under `.deps/`, then the capi folder

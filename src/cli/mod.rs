@@ -186,6 +186,9 @@ fn start_with(cli: &Cli, use_model: bool) -> Result<(Arc<Engine>, OnnxRuntime)> 
     let runtime = OnnxRuntime::load(&data::find_onnxruntime()?)?;
     let codes = data::load_codeset(&cli.data_dir)?;
     let mut builder = Engine::builder(codes).max_note_bytes(cli.max_note_bytes);
+    if let Some(lists) = data::load_severity(&cli.data_dir)? {
+        builder = builder.severity(lists);
+    }
     let sessions = cli.scorer_sessions.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let model: Option<(String, Vec<u8>)> = match (&cli.model, crate::models::SCORER) {
         _ if !use_model => None,

@@ -26,22 +26,31 @@ pub fn coded(out: &mut impl Write, c: &CodedNote) -> io::Result<()> {
     if c.codes.is_empty() {
         writeln!(out, "  no codes suggested")?;
     } else {
-        writeln!(out, "{:<9} {:>5}  {:<DESCRIPTION_WIDTH$}  EVIDENCE", "CODE", "SCORE", "DESCRIPTION")?;
+        writeln!(out, "{:<9} {:>5} {:<3}  {:<DESCRIPTION_WIDTH$}  EVIDENCE", "CODE", "SCORE", "", "DESCRIPTION")?;
     }
     for s in &c.codes {
         let first = s.evidence.first().map(|e| format!("[{}..{}] \"{}\"", e.begin, e.end, evidence_text(&e.text)));
+        let severity = if s.mcc {
+            "MCC"
+        } else if s.cc {
+            "CC"
+        } else {
+            ""
+        };
         writeln!(
             out,
-            "{:<9} {:>5.2}  {:<DESCRIPTION_WIDTH$}  {}",
+            "{:<9} {:>5.2} {:<3}  {:<DESCRIPTION_WIDTH$}  {}",
             s.code,
             s.score,
+            severity,
             clip(&s.description, DESCRIPTION_WIDTH),
             first.unwrap_or_default()
         )?;
         for e in s.evidence.iter().skip(1) {
             writeln!(
                 out,
-                "{:<9} {:>5}  {:<DESCRIPTION_WIDTH$}  [{}..{}] \"{}\"",
+                "{:<9} {:>5} {:<3}  {:<DESCRIPTION_WIDTH$}  [{}..{}] \"{}\"",
+                "",
                 "",
                 "",
                 "",
@@ -61,6 +70,20 @@ pub fn coded(out: &mut impl Write, c: &CodedNote) -> io::Result<()> {
                 clip(&x.suggestion.description, DESCRIPTION_WIDTH),
                 x.reason
             )?;
+        }
+    }
+    if !c.gaps.is_empty() {
+        writeln!(out, "\nDocumentation gaps (CDI), highest priority first:")?;
+        for (k, g) in c.gaps.iter().enumerate() {
+            let code = g.code.as_deref().map(|c| format!(" · {c}")).unwrap_or_default();
+            writeln!(out, "  {}. [priority {}] {}{} · {}", k + 1, g.priority, g.kind, code, g.title)?;
+            for e in &g.evidence {
+                writeln!(out, "       evidence [{}..{}] \"{}\"", e.begin, e.end, evidence_text(&e.text))?;
+            }
+            writeln!(out, "       query: {}", g.query.question)?;
+            for o in &g.query.options {
+                writeln!(out, "         [ ] {o}")?;
+            }
         }
     }
     Ok(())

@@ -17,6 +17,7 @@
 //! by a copyable id instead of by string.
 mod notes;
 mod procedures;
+mod severity;
 mod tabular;
 
 use std::collections::HashMap;
@@ -24,6 +25,7 @@ use std::io::BufRead;
 
 pub use notes::{CodeRef, Note, NoteKind};
 pub use procedures::{Procedure, ProcedureCategory, ProcedureTable};
+pub use severity::{Severity, SeverityLists};
 
 use crate::error::BuildError;
 

@@ -427,6 +427,8 @@ fn suggestion(cx: &NoteContext<'_, '_>, c: &Candidate, score: f32) -> Suggestion
         evidence: evidence(cx.doc, &c.mentions),
         sequence: None,
         rationale: c.rationale.clone(),
+        cc: false,
+        mcc: false,
     }
 }
 
@@ -455,6 +457,7 @@ fn conflict_gap(cx: &NoteContext<'_, '_>, c: &Candidate) -> Gap {
                 "Clinically undetermined".into(),
             ],
         },
+        priority: 2,
     }
 }
 

@@ -384,6 +384,8 @@ fn em_suggestion(
         evidence,
         sequence: None,
         rationale,
+        cc: false,
+        mcc: false,
     })
 }
 
@@ -463,6 +465,8 @@ pub fn code(input: &ProcedureInput<'_, '_>, mentions: Vec<ProcedureMention>) -> 
             } else {
                 "mentioned as planned, ordered, declined, uncertain or done before, not as performed at this encounter; procedures are coded only when done".to_string()
             },
+            cc: false,
+            mcc: false,
         };
         if done {
             suggested.push(s);

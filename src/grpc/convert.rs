@@ -50,6 +50,8 @@ fn suggestion(s: Suggestion) -> pb::CodeSuggestion {
         evidence: s.evidence.into_iter().map(evidence).collect(),
         sequence: s.sequence.unwrap_or(0),
         rationale: s.rationale,
+        cc: s.cc,
+        mcc: s.mcc,
     }
 }
 
@@ -64,6 +66,8 @@ fn excluded(x: Excluded) -> pb::ExcludedCode {
         evidence: s.evidence.into_iter().map(evidence).collect(),
         reason: x.reason,
         rationale: s.rationale,
+        cc: s.cc,
+        mcc: s.mcc,
     }
 }
 
@@ -75,6 +79,7 @@ fn gap(g: Gap) -> pb::Gap {
         message: g.message,
         evidence: g.evidence.into_iter().map(evidence).collect(),
         query: Some(pb::Query { question: g.query.question, options: g.query.options }),
+        priority: g.priority,
     }
 }
 

@@ -18,7 +18,12 @@ pub fn codeset() -> Arc<CodeSet> {
 
 pub fn engine() -> Arc<Engine> {
     static ENGINE: OnceLock<Arc<Engine>> = OnceLock::new();
-    Arc::clone(ENGINE.get_or_init(|| Arc::new(Engine::builder(codeset()).build().expect("engine builds"))))
+    Arc::clone(ENGINE.get_or_init(|| {
+        let lists = cac::cli::data::load_severity(&project_root().join("data"))
+            .expect("MS-DRG lists readable")
+            .expect("the MS-DRG CC/MCC lists are under data/msdrg (run `make setup`)");
+        Arc::new(Engine::builder(codeset()).severity(lists).build().expect("engine builds"))
+    }))
 }
 
 /// The characters `begin..end` of `text`, the way the contract counts them.
