@@ -55,17 +55,33 @@ const GENERIC: &[&str] = &[
 /// Most options a query lists (more would not be read).
 const MAX_OPTIONS: usize = 6;
 
+/// The order axes are named in.
+const AXIS_ORDER: &[&str] = &[
+    "type",
+    "acuity",
+    "stage",
+    "severity",
+    "organism",
+    "site",
+    "laterality",
+    "grade",
+    "fracture type",
+    "episode of care",
+];
+
 /// Words that name an axis.
 fn axis_of(word: &str) -> Option<&'static str> {
     Some(match word {
         "left" | "right" | "bilateral" => "laterality",
         "acute" | "chronic" | "subacute" | "exacerbation" => "acuity",
-        "stage" | "1" | "2" | "3" | "3a" | "3b" | "4" | "5" | "end" => "stage",
+        "stage" => "stage",
+        "grade" => "grade",
         "systolic" | "diastolic" | "combined" | "type" | "ventricular" => "type",
         "initial" | "subsequent" | "sequela" => "episode of care",
         "mild" | "moderate" | "severe" => "severity",
         "bacterial" | "viral" | "streptococcal" | "staphylococcal" | "pneumococcal" | "organism" => "organism",
         "displaced" | "nondisplaced" | "open" | "closed" => "fracture type",
+        "site" | "part" | "region" => "site",
         _ => return None,
     })
 }
@@ -84,59 +100,91 @@ pub fn gap(codes: &CodeSet, severity: Option<&SeverityLists>, code: &str) -> Opt
     if unspecified == 0 {
         return None;
     }
-    let parent_id = base.parent?;
-    let parent = codes.code(parent_id);
+    let own: BTreeSet<String> = words(&base.description).collect();
+    // A more specific code leaves fewer axes unspecified, or names an axis value the unspecified code does not
+    // ("Unspecified severe protein-calorie malnutrition" specifies the severity of E46).
     let specifies = |s: CodeId| {
         let d = &codes.code(s).description;
-        !is_residual(d) && count_unspecified(d) < unspecified
+        !is_residual(d)
+            && (count_unspecified(d) < unspecified || words(d).any(|w| !own.contains(&w) && axis_of(&w).is_some()))
     };
-    let mut siblings: Vec<CodeId> = if is_residual(&parent.description) {
-        Vec::new()
-    } else {
-        parent.children.iter().copied().filter(|&s| s != base_id && specifies(s)).collect()
-    };
-    if siblings.len() < 2 {
-        // The specific kinds live in other categories ("Pneumonia, unspecified organism" in J18, the organisms
-        // in J12-J16; "Anemia, unspecified" in "Other anemias", the types in D50-D62): the categories of the
-        // chapter that name the same condition.
-        let key: BTreeSet<String> =
-            words(&condition(&base.description)).filter(|w| !GENERIC.contains(&w.as_str())).collect();
-        let category = codes.ancestors(base_id).last().unwrap_or(base_id);
-        siblings = codes
+    // The options: the unspecified code's siblings, or the chapter's categories that name the same condition
+    // when the kinds live there ("Pneumonia, unspecified organism" in J18, the organisms in J12-J16; "Anemia,
+    // unspecified" in "Other anemias" D64, the types in D50-D62; a category that is itself the unspecified code,
+    // "E46 Unspecified protein-calorie malnutrition"). A residual parent ("Other anemias") prefers the chapter,
+    // whose categories are the common kinds; otherwise the siblings come first.
+    let parent = base.parent.map(|p| codes.code(p));
+    let siblings_of_parent: Vec<CodeId> = parent
+        .map(|p| p.children.iter().copied().filter(|&s| s != base_id && specifies(s)).collect())
+        .unwrap_or_default();
+    let key: BTreeSet<String> =
+        words(&condition(&base.description)).filter(|w| !GENERIC.contains(&w.as_str())).collect();
+    let category = codes.ancestors(base_id).last().unwrap_or(base_id);
+    let chapter = || -> Vec<CodeId> {
+        codes
             .codes()
             .iter()
             .enumerate()
             .filter(|(i, x)| {
-                x.parent.is_none()
-                    && x.chapter == base.chapter
-                    && *i as CodeId != category
-                    && !key.is_empty()
-                    && words(&x.description).any(|w| key.contains(&w))
+                x.parent.is_none() && x.chapter == base.chapter && *i as CodeId != category && !key.is_empty() && {
+                    let w: BTreeSet<String> = words(&x.description).collect();
+                    key.iter().all(|k| w.contains(k))
+                }
             })
             .map(|(i, _)| i as CodeId)
             .filter(|&s| specifies(s))
-            .collect();
-    }
-    let own: BTreeSet<String> = words(&base.description).collect();
-    let mut axes: Vec<&'static str> = Vec::new();
+            .collect()
+    };
+    let residual_parent = parent.is_none_or(|p| is_residual(&p.description));
+    let (siblings, from_chapter) = if residual_parent {
+        let found = chapter();
+        if found.len() >= 2 { (found, true) } else { (siblings_of_parent, false) }
+    } else if siblings_of_parent.len() >= 2 {
+        (siblings_of_parent, false)
+    } else {
+        (chapter(), true)
+    };
+    // The axis the description itself leaves open ("unspecified stage", "unspecified organism"), then the ones the
+    // options add.
+    let lower = base.description.to_ascii_lowercase();
+    let mut axes: Vec<&'static str> = lower
+        .split("unspecified ")
+        .skip(1)
+        .filter_map(|rest| rest.split(|c: char| !c.is_alphanumeric()).next())
+        .filter_map(axis_of)
+        .collect();
+    axes.dedup();
+    // An axis counts when at least two options carry it (in their words or, for true siblings, in their own
+    // subdivisions: acuity under "Systolic heart failure"), so that one odd option ("Acute posthemorrhagic anemia"
+    // among the anemias) does not name the axis. 7th characters are the episode of care, which the note states
+    // or the coder assigns, not a query.
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
     for &s in &siblings {
-        for w in words(&codes.code(s).description).filter(|w| !own.contains(w)) {
-            if let Some(a) = axis_of(&w)
-                && !axes.contains(&a)
-            {
-                axes.push(a);
-            }
-        }
-        for &d in codes.billable_descendants(s).iter().take(40) {
-            for w in words(&codes.code(d).description).filter(|w| !own.contains(w)) {
-                if let Some(a) = axis_of(&w)
-                    && !axes.contains(&a)
-                {
-                    axes.push(a);
+        let mut carried: Vec<&'static str> = Vec::new();
+        let below = if from_chapter { Vec::new() } else { codes.billable_descendants(s) };
+        let texts = std::iter::once(s)
+            .chain(below.into_iter().filter(|&d| codes.code(d).extension.is_none()).take(40))
+            .map(|x| codes.code(x).description.as_str());
+        for text in texts {
+            for a in all_words(text).filter(|w| !own.contains(w)).filter_map(|w| axis_of(&w)) {
+                if !carried.contains(&a) {
+                    carried.push(a);
                 }
             }
         }
+        for a in carried {
+            match counts.iter_mut().find(|(x, _)| *x == a) {
+                Some(e) => e.1 += 1,
+                None => counts.push((a, 1)),
+            }
+        }
     }
+    for (a, n) in counts {
+        if n >= 2 && !axes.contains(&a) {
+            axes.push(a);
+        }
+    }
+    axes.sort_by_key(|a| AXIS_ORDER.iter().position(|x| x == a));
     let own_severity = severity.map_or(Severity::None, |s| s.of(&c.code));
     let best_severity = severity.map_or(Severity::None, |s| {
         siblings
@@ -165,24 +213,55 @@ fn is_residual(description: &str) -> bool {
     d.starts_with("other ") || d.contains("classified elsewhere")
 }
 
-fn words(description: &str) -> impl Iterator<Item = String> + '_ {
+/// Every word of a description, lower case, parenthesized ones included.
+fn all_words(description: &str) -> impl Iterator<Item = String> + '_ {
     description.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_ascii_lowercase())
 }
 
-/// "Heart failure, unspecified" -> "heart failure"; "Pneumonia, unspecified organism" -> "pneumonia".
+/// The words of a description outside parentheses (nonessential modifiers: "(mild)", "(congestive)").
+fn words(description: &str) -> impl Iterator<Item = String> {
+    let mut depth = 0i32;
+    let plain: String = description
+        .chars()
+        .map(|c| match c {
+            '(' => {
+                depth += 1;
+                ' '
+            }
+            ')' => {
+                depth -= 1;
+                ' '
+            }
+            _ if depth > 0 => ' ',
+            _ => c,
+        })
+        .collect();
+    plain
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// "Heart failure, unspecified" -> "heart failure"; "Pneumonia, unspecified organism" -> "pneumonia";
+/// "Secondary malignant neoplasm of unspecified site" -> "secondary malignant neoplasm".
 fn condition(description: &str) -> String {
     let mut d = description.to_string();
     if let Some(cut) = d.find(", unspecified") {
         d.truncate(cut);
     }
-    let d = d.replace("unspecified part of ", "").replace("unspecified ", "").replace("Unspecified ", "");
+    for phrase in [" of unspecified site", " of unspecified part", "unspecified site of ", "unspecified part of "] {
+        d = d.replace(phrase, "");
+    }
+    let d = d.replace("unspecified ", "").replace("Unspecified ", "");
     let mut d = d.trim().to_string();
-    if let Some(first) = d.get(..1) {
+    // Lower case unless an acronym or a proper name starts it ("HIV", "Parkinson's").
+    if d.chars().nth(1).is_some_and(char::is_lowercase)
+        && let Some(first) = d.get(..1)
+    {
         let lower = first.to_lowercase();
-        // Keep acronyms and proper names ("Parkinson", "HIV") as written.
-        if d.chars().nth(1).is_some_and(char::is_lowercase) {
-            d.replace_range(..1, &lower);
-        }
+        d.replace_range(..1, &lower);
     }
     d
 }

@@ -83,7 +83,8 @@ const ROWS: &[Row] = &[
     ("gastro-esophageal reflux disease", &["K21.9"], &[]),
     ("posttraumatic stress disorder", &["F43.10"], &[]),
     ("kidney stones", &["N20.0"], &[]),
-    ("iron deficiency anaemia", &["D50.9"], &[]),
+    ("iron deficiency anaemia", &["D50.9"], &["D64.9"]),
+    ("Iron deficiency anemia.", &["D50.9"], &["D64.9"]),
     // A capital letter names a type ("hepatitis A"); the article "a" never does.
     ("Hepatitis.", &["K75.9"], &["B15.9"]),
     ("Acute hepatitis A.", &["B15.9"], &["K75.9"]),
