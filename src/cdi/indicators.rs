@@ -277,9 +277,18 @@ impl Rule {
                 let a = &analytes[analyte];
                 let m = of(analyte).find(|m| (!room_air || m.room_air) && op.holds(m.value, threshold))?;
                 let air = if room_air { " on room air" } else { "" };
-                Some(vec![cite(
-                    m,
-                    format!(
+                // A converted value is cited as written, then in the rule's unit ("Hemoglobin 95 (9.5 g/dL, ...").
+                let text = match &m.written {
+                    Some(w) => format!(
+                        "{} {w}{air} ({} {}, {} {} {})",
+                        a.label,
+                        fmt(m.value),
+                        a.unit,
+                        op.words(),
+                        fmt(threshold),
+                        a.unit
+                    ),
+                    None => format!(
                         "{} {} {}{air} ({} {} {})",
                         a.label,
                         fmt(m.value),
@@ -288,7 +297,8 @@ impl Rule {
                         fmt(threshold),
                         a.unit
                     ),
-                )])
+                };
+                Some(vec![cite(m, text)])
             }
             Criterion::Rise { analyte, by } => {
                 let (early, late) = trend(of(analyte).collect(), |e, l| l - e >= by)?;

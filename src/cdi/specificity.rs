@@ -135,6 +135,23 @@ pub fn gap(codes: &CodeSet, severity: Option<&SeverityLists>, code: &str) -> Opt
             .filter(|&s| specifies(s))
             .collect()
     };
+    // Between the two: the subdivisions of the code's own category that name the same condition
+    // ("Unspecified atrial fibrillation" I48.91 sits under I48.9; the kinds are I48.0, I48.1, I48.2).
+    let in_category = || -> Vec<CodeId> {
+        let lineage: Vec<CodeId> = codes.ancestors(base_id).collect();
+        codes
+            .code(category)
+            .children
+            .iter()
+            .copied()
+            .filter(|s| {
+                !lineage.contains(s) && specifies(*s) && {
+                    let w: BTreeSet<String> = words(&codes.code(*s).description).collect();
+                    !key.is_empty() && key.iter().all(|k| w.contains(k))
+                }
+            })
+            .collect()
+    };
     let residual_parent = parent.is_none_or(|p| is_residual(&p.description));
     let (siblings, from_chapter) = if residual_parent {
         let found = chapter();
@@ -142,8 +159,12 @@ pub fn gap(codes: &CodeSet, severity: Option<&SeverityLists>, code: &str) -> Opt
     } else if siblings_of_parent.len() >= 2 {
         (siblings_of_parent, false)
     } else {
-        (chapter(), true)
+        let found = in_category();
+        if found.len() >= 2 { (found, false) } else { (chapter(), true) }
     };
+    if siblings.len() < 2 {
+        return None;
+    }
     // The axis the description itself leaves open ("unspecified stage", "unspecified organism"), then the ones the
     // options add.
     let lower = base.description.to_ascii_lowercase();

@@ -44,6 +44,8 @@ pub struct Measurement {
     pub analyte: usize,
     /// In the analyte's unit.
     pub value: f64,
+    /// The number as written, when a unit conversion changed it ("95" for "Hb 95 g/L").
+    pub written: Option<String>,
     /// Name through value, in characters of the note.
     pub span: Span,
     /// Byte range of the same text.
@@ -157,7 +159,9 @@ pub fn read(doc: &Document<'_>, analytes: &[Analyte]) -> Vec<Measurement> {
                     let span = doc.span_of(from, end);
                     let bytes = (doc.tokens()[from].bytes.0, doc.tokens()[end - 1].bytes.1);
                     let baseline = (j.saturating_sub(3)..j).any(|k| doc.norm(k) == "baseline");
-                    out.push(Measurement { analyte: a, value, span, bytes, room_air, token: j, baseline });
+                    let raw = parse_number(doc.original(j)).unwrap_or(value);
+                    let written = ((raw - value).abs() > 1e-9).then(|| doc.original(j).to_string());
+                    out.push(Measurement { analyte: a, value, written, span, bytes, room_air, token: j, baseline });
                     read_any = true;
                     if !analyte.series {
                         break;

@@ -1,4 +1,5 @@
 //! Integration tests: one binary, shared helpers, the real ICD-10-CM code set (fetched by `make setup`).
+mod cdi;
 mod cli;
 mod codeset;
 mod common;
