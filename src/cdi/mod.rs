@@ -38,6 +38,9 @@ pub const UNDETERMINED: &str = "Clinically undetermined";
 pub struct CdiRules {
     indicators: indicators::IndicatorRules,
     links: Vec<links::Link>,
+    /// The most a link's combined code weighs, per link.
+    link_severity: Vec<Severity>,
+    categories: specificity::Categories,
     severity: Option<SeverityLists>,
 }
 
@@ -63,7 +66,20 @@ impl CdiRules {
         let indicators = indicators::IndicatorRules::parse(file, text, analyzer, codes)?;
         let (file, text) = crate::models::CDI_LINKS;
         let links = links::parse(file, text, codes)?;
-        Ok(CdiRules { indicators, links, severity })
+        let of = |code: &str| severity.as_ref().map_or(Severity::None, |s| s.of(code));
+        let link_severity = links
+            .iter()
+            .map(|l| {
+                codes
+                    .codes()
+                    .iter()
+                    .filter(|c| c.billable && c.code.starts_with(&l.code))
+                    .map(|c| of(&c.code))
+                    .max()
+                    .unwrap_or(Severity::None)
+            })
+            .collect();
+        Ok(CdiRules { indicators, links, link_severity, categories: specificity::Categories::new(codes), severity })
     }
 
     /// The severity of a diagnosis code; `None` without the MS-DRG tables.
@@ -104,7 +120,7 @@ impl CdiRules {
             gaps.push(g);
         }
         for d in &diagnoses {
-            if let Some(spec) = specificity::gap(input.codes, self.severity.as_ref(), &d.code) {
+            if let Some(spec) = specificity::gap(input.codes, &self.categories, self.severity.as_ref(), &d.code) {
                 gaps.push(specificity_gap(d, spec));
             }
         }
@@ -133,16 +149,8 @@ impl CdiRules {
                 gaps.push(indicator_gap(input.doc, rule, &findings, priority));
             }
         }
-        for link in &self.links {
+        for (link, &combined) in self.links.iter().zip(&self.link_severity) {
             if let Some((first, second)) = link.applies(&suggested) {
-                let combined = input
-                    .codes
-                    .codes()
-                    .iter()
-                    .filter(|c| c.billable && c.code.starts_with(&link.code))
-                    .map(|c| self.severity(&c.code))
-                    .max()
-                    .unwrap_or(Severity::None);
                 let priority = if combined > self.severity(first).max(self.severity(second)) { 1 } else { 2 };
                 let by_code = |c: &str| diagnoses.iter().find(|d| d.code == c).copied();
                 if let (Some(a), Some(b)) = (by_code(first), by_code(second)) {

@@ -86,8 +86,32 @@ fn axis_of(word: &str) -> Option<&'static str> {
     })
 }
 
+/// The categories (codes without a parent) of each chapter, built once: the chapter-wide options are looked up
+/// here rather than by scanning the whole code set for every unspecified code.
+#[derive(Debug, Clone, Default)]
+pub struct Categories {
+    by_chapter: std::collections::HashMap<u16, Vec<CodeId>>,
+}
+
+impl Categories {
+    pub fn new(codes: &CodeSet) -> Categories {
+        let mut by_chapter: std::collections::HashMap<u16, Vec<CodeId>> = std::collections::HashMap::new();
+        for (i, c) in codes.codes().iter().enumerate() {
+            if c.parent.is_none() {
+                by_chapter.entry(c.chapter).or_default().push(i as CodeId);
+            }
+        }
+        Categories { by_chapter }
+    }
+}
+
 /// The gap for `code`, when it is an unspecified code the classification can specify.
-pub fn gap(codes: &CodeSet, severity: Option<&SeverityLists>, code: &str) -> Option<Specificity> {
+pub fn gap(
+    codes: &CodeSet,
+    categories: &Categories,
+    severity: Option<&SeverityLists>,
+    code: &str,
+) -> Option<Specificity> {
     let id = codes.id_of(code)?;
     let c = codes.code(id);
     if c.code.starts_with(['R', 'Z', 'V', 'W', 'X', 'Y']) {
@@ -121,19 +145,22 @@ pub fn gap(codes: &CodeSet, severity: Option<&SeverityLists>, code: &str) -> Opt
         words(&condition(&base.description)).filter(|w| !GENERIC.contains(&w.as_str())).collect();
     let category = codes.ancestors(base_id).last().unwrap_or(base_id);
     let chapter = || -> Vec<CodeId> {
-        codes
-            .codes()
-            .iter()
-            .enumerate()
-            .filter(|(i, x)| {
-                x.parent.is_none() && x.chapter == base.chapter && *i as CodeId != category && !key.is_empty() && {
-                    let w: BTreeSet<String> = words(&x.description).collect();
-                    key.iter().all(|k| w.contains(k))
-                }
+        categories
+            .by_chapter
+            .get(&base.chapter)
+            .map(|list| {
+                list.iter()
+                    .copied()
+                    .filter(|&i| {
+                        i != category && !key.is_empty() && {
+                            let w: BTreeSet<String> = words(&codes.code(i).description).collect();
+                            key.iter().all(|k| w.contains(k))
+                        }
+                    })
+                    .filter(|&s| specifies(s))
+                    .collect()
             })
-            .map(|(i, _)| i as CodeId)
-            .filter(|&s| specifies(s))
-            .collect()
+            .unwrap_or_default()
     };
     // Between the two: the subdivisions of the code's own category that name the same condition
     // ("Unspecified atrial fibrillation" I48.91 sits under I48.9; the kinds are I48.0, I48.1, I48.2).

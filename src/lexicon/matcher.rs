@@ -438,13 +438,16 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         // A synonym phrase's words sit at its first position; the hit covers the whole phrase, so that a shorter
         // reading of one of its words ("anemia" in "iron deficiency anaemia") is seen as part of it. A phrase that
         // names a code ("CKD 3b") stays that code's own evidence: a combination using its words does not swallow it.
-        let spread: Vec<u32> = hit
-            .positions
-            .iter()
-            .filter(|&&p| self.named[p as usize].is_none())
-            .flat_map(|&p| p + 1..=self.phrase_end[p as usize].max(p))
-            .collect();
-        hit.positions.extend(spread);
+        let spreads = |p: &u32| self.named[*p as usize].is_none() && self.phrase_end[*p as usize] > *p;
+        if hit.positions.iter().any(spreads) {
+            let spread: Vec<u32> = hit
+                .positions
+                .iter()
+                .filter(|p| spreads(p))
+                .flat_map(|&p| p + 1..=self.phrase_end[p as usize])
+                .collect();
+            hit.positions.extend(spread);
+        }
         hit.positions.sort_unstable();
         hit.positions.dedup();
         hit.weight += weight;

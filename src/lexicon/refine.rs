@@ -38,6 +38,8 @@ impl Matcher<'_, '_, '_> {
         // ("... of unspecified female breast") with the fewest additions stands in for it.
         let mut fallback: Option<(usize, CodeId)> = None;
         let mut stack: Vec<CodeId> = self.codes.code(node).children.clone();
+        // Buffers reused across the leaves tried (a category may have hundreds).
+        let (mut extra, mut found, mut all): (Vec<u32>, Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new(), Vec::new());
         while let Some(id) = stack.pop() {
             let code = self.codes.code(id);
             if !self.is_coding_leaf(id) {
@@ -47,25 +49,23 @@ impl Matcher<'_, '_, '_> {
             if self.lex.residual[id as usize] {
                 continue;
             }
-            let extra: Vec<u32> =
-                self.lex.code_words[id as usize].iter().copied().filter(|w| base.binary_search(w).is_err()).collect();
+            extra.clear();
+            extra.extend(self.lex.code_words[id as usize].iter().copied().filter(|w| base.binary_search(w).is_err()));
+            let unspecified = contains_ignore_case(&code.description, "unspecified");
             if extra.is_empty() {
                 // Prefer the code the classification calls unspecified, then the shallowest.
-                let lower = code.description.to_ascii_lowercase();
-                let rank = if lower.contains("unspecified") || lower.contains(" nos") { 0 } else { 1 };
+                let rank = if unspecified || contains_ignore_case(&code.description, " nos") { 0 } else { 1 };
                 let key = (rank, code.code.len(), id);
                 if default.is_none_or(|d| key < d) {
                     default = Some(key);
                 }
                 continue;
             }
-            if code.description.to_ascii_lowercase().contains("unspecified")
-                && fallback.is_none_or(|f| (extra.len(), id) < f)
-            {
+            if unspecified && fallback.is_none_or(|f| (extra.len(), id) < f) {
                 fallback = Some((extra.len(), id));
             }
             // Every additional word must be present near the match, in the same clause.
-            let mut found = Vec::with_capacity(extra.len());
+            found.clear();
             for &w in &extra {
                 let at = (from..to)
                     .filter(|&p| self.clause[p] == clause && self.words_at(p).contains(&w))
@@ -78,7 +78,8 @@ impl Matcher<'_, '_, '_> {
             if found.len() < extra.len() {
                 continue;
             }
-            let mut all: Vec<u32> = positions.iter().copied().chain(found.iter().copied()).collect();
+            all.clear();
+            all.extend(positions.iter().copied().chain(found.iter().copied()));
             all.sort_unstable();
             all.dedup();
             if !self.segments_ok(&all, lo) {
@@ -98,7 +99,7 @@ impl Matcher<'_, '_, '_> {
                 }
             };
             if better {
-                best = Some((extra.len(), id, found));
+                best = Some((extra.len(), id, found.clone()));
             }
         }
         match (best, default, fallback) {
@@ -143,4 +144,9 @@ impl Matcher<'_, '_, '_> {
         let wanted = best.1.or_else(|| table.first().map(|t| t.0));
         code.children.iter().copied().find(|&c| self.codes.code(c).extension == wanted).unwrap_or(code.children[0])
     }
+}
+
+/// Does `haystack` contain the ASCII `needle` (lower case), ignoring ASCII case? No allocation.
+fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    haystack.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
