@@ -277,26 +277,20 @@ impl Rule {
                 let a = &analytes[analyte];
                 let m = of(analyte).find(|m| (!room_air || m.room_air) && op.holds(m.value, threshold))?;
                 let air = if room_air { " on room air" } else { "" };
-                // A converted value is cited as written, then in the rule's unit ("Hemoglobin 95 (9.5 g/dL, ...").
-                let text = match &m.written {
-                    Some(w) => format!(
-                        "{} {w}{air} ({} {}, {} {} {})",
+                // A value is cited as written; a converted one also in the rule's unit ("Hemoglobin 95 (9.5 g/dL").
+                let text = if m.converted {
+                    format!(
+                        "{} {}{air} ({} {}, {} {} {})",
                         a.label,
+                        m.written,
                         fmt(m.value),
                         a.unit,
                         op.words(),
                         fmt(threshold),
                         a.unit
-                    ),
-                    None => format!(
-                        "{} {} {}{air} ({} {} {})",
-                        a.label,
-                        fmt(m.value),
-                        a.unit,
-                        op.words(),
-                        fmt(threshold),
-                        a.unit
-                    ),
+                    )
+                } else {
+                    format!("{} {} {}{air} ({} {} {})", a.label, m.written, a.unit, op.words(), fmt(threshold), a.unit)
                 };
                 Some(vec![cite(m, text)])
             }
@@ -304,12 +298,12 @@ impl Rule {
                 let (early, late) = trend(of(analyte).collect(), |e, l| l - e >= by)?;
                 let a = &analytes[analyte];
                 Some(vec![
-                    cite(early, format!("{} {} {}", a.label, fmt(early.value), a.unit)),
+                    cite(early, format!("{} {} {}", a.label, shown(early), a.unit)),
                     cite(
                         late,
                         format!(
                             "then {} {} (a rise of {} {})",
-                            fmt(late.value),
+                            shown(late),
                             a.unit,
                             fmt(late.value - early.value),
                             a.unit
@@ -321,12 +315,12 @@ impl Rule {
                 let (early, late) = trend(of(analyte).collect(), |e, l| e > 0.0 && l / e >= times)?;
                 let a = &analytes[analyte];
                 Some(vec![
-                    cite(early, format!("{} {} {}", a.label, fmt(early.value), a.unit)),
+                    cite(early, format!("{} {} {}", a.label, shown(early), a.unit)),
                     cite(
                         late,
                         format!(
                             "then {} {} ({:.1} times the earlier value)",
-                            fmt(late.value),
+                            shown(late),
                             a.unit,
                             late.value / early.value
                         ),
@@ -377,6 +371,11 @@ fn trend(mut values: Vec<&Measurement>, ok: impl Fn(f64, f64) -> bool) -> Option
 
 pub(super) fn starts_any(code: &str, prefixes: &[String]) -> bool {
     prefixes.iter().any(|p| code.starts_with(p.as_str()))
+}
+
+/// A value as the note wrote it, or in the rule's unit when it was converted.
+fn shown(m: &Measurement) -> String {
+    if m.converted { fmt(m.value) } else { m.written.clone() }
 }
 
 /// A value as a clinician writes it: no trailing zeros.

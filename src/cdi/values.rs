@@ -44,8 +44,10 @@ pub struct Measurement {
     pub analyte: usize,
     /// In the analyte's unit.
     pub value: f64,
-    /// The number as written, when a unit conversion changed it ("95" for "Hb 95 g/L").
-    pub written: Option<String>,
+    /// The number as written ("1.0", "95" for "Hb 95 g/L", "14,900").
+    pub written: String,
+    /// A unit conversion changed the value (g/L to g/dL, cells/uL to 10^3/uL, Fahrenheit to Celsius).
+    pub converted: bool,
     /// Name through value, in characters of the note.
     pub span: Span,
     /// Byte range of the same text.
@@ -143,7 +145,12 @@ pub fn read(doc: &Document<'_>, analytes: &[Analyte]) -> Vec<Measurement> {
             }
             let tok = &doc.tokens()[j];
             if tok.kind == TokenKind::Number {
-                let comparison = j > 0 && matches!(doc.norm(j - 1), "<" | ">" | "=<" | ">=");
+                // "< 4" is a goal or a limit; "day 2", "POD 3", "x 2" number something else.
+                let comparison = j > 0
+                    && matches!(
+                        doc.norm(j - 1),
+                        "<" | ">" | "=<" | ">=" | "day" | "days" | "pod" | "hd" | "week" | "hour" | "x" | "#" | "grade"
+                    );
                 // "40 mg" is a dose, "40 mg/dL" a concentration.
                 let foreign = j + 1 < sentence.last
                     && FOREIGN_UNITS.contains(&doc.norm(j + 1))
@@ -159,9 +166,19 @@ pub fn read(doc: &Document<'_>, analytes: &[Analyte]) -> Vec<Measurement> {
                     let span = doc.span_of(from, end);
                     let bytes = (doc.tokens()[from].bytes.0, doc.tokens()[end - 1].bytes.1);
                     let baseline = (j.saturating_sub(3)..j).any(|k| doc.norm(k) == "baseline");
-                    let raw = parse_number(doc.original(j)).unwrap_or(value);
-                    let written = ((raw - value).abs() > 1e-9).then(|| doc.original(j).to_string());
-                    out.push(Measurement { analyte: a, value, written, span, bytes, room_air, token: j, baseline });
+                    let written = doc.original(j).to_string();
+                    let converted = parse_number(&written).is_some_and(|raw| (raw - value).abs() > 0.006);
+                    out.push(Measurement {
+                        analyte: a,
+                        value,
+                        written,
+                        converted,
+                        span,
+                        bytes,
+                        room_air,
+                        token: j,
+                        baseline,
+                    });
                     read_any = true;
                     if !analyte.series {
                         break;
@@ -236,7 +253,7 @@ fn convert(analyte: &Analyte, value: f64) -> Option<f64> {
 fn unit_end(doc: &Document<'_>, value: usize, last: usize) -> usize {
     let mut end = value + 1;
     let mut k = value + 1;
-    while k < last && k <= value + 4 {
+    while k < last && k <= value + 5 {
         let w = doc.norm(k);
         let unit_like = matches!(
             w,
@@ -265,7 +282,15 @@ fn unit_end(doc: &Document<'_>, value: usize, last: usize) -> usize {
                 | "µmol"
                 | "mcl"
         );
-        if !unit_like || doc.tokens()[k].newlines_before > 0 {
+        if doc.tokens()[k].newlines_before > 0 {
+            break;
+        }
+        // A table cell border before the unit ("128 | mmol/L").
+        if w == "|" && k == value + 1 {
+            k += 1;
+            continue;
+        }
+        if !unit_like {
             break;
         }
         end = k + 1;

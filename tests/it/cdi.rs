@@ -252,3 +252,20 @@ fn diagnoses_carry_cc_and_mcc_flags() {
     assert_eq!(flags("E87.1"), Some((true, false)), "{:?}", coded.codes);
     assert_eq!(flags("M10.9"), Some((false, false)), "{:?}", coded.codes);
 }
+
+/// Values are cited as written, from the analyte's name, and numbers that count something else are not read.
+#[test]
+fn indicator_evidence_is_the_values_as_written() {
+    let cases: &[(&str, &[&str])] = &[
+        ("Creatinine 1.0 on admission, 1.6 on day 2.", &["Creatinine 1.0", "1.6"]),
+        ("Sodium | 128 | mmol/L", &["Sodium | 128 | mmol/L"]),
+        ("Hb 95 g/L on admission.", &["Hb 95 g/L"]),
+        ("Na 131 mmol/L (135-145).", &["Na 131 mmol/L"]),
+    ];
+    for (note, want) in cases {
+        let coded = code(note, I);
+        let gap = coded.gaps.iter().find(|g| g.kind == IND).unwrap_or_else(|| panic!("{note:?}: no indicator gap"));
+        let got: Vec<&str> = gap.evidence.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(&got, want, "{note:?}");
+    }
+}
