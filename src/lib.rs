@@ -14,9 +14,10 @@
 //! | CDI | [`cdi`] | coded note, values in the text | documentation gaps with query drafts; CC/MCC flags |
 //!
 //! Beside the pipeline, [`catalog`] looks codes up and searches them, and [`eval`] measures predictions against
-//! coded notes. Around the core: [`jsonl`] (the JSON-lines contract), `grpc` (the tonic service) and `cli` (the `cac` binary).
-//! Only `grpc` and `cli` touch the network, the file system or the async runtime; every other module takes text
-//! or readers and returns values, so it can be tested and benchmarked on its own.
+//! coded notes. Around the core: [`jsonl`] (the JSON-lines contract), `grpc` (the tonic service), [`store`]
+//! (reviewers' feedback in SQLite) and `cli` (the `cac` binary). Only `grpc`, `store` and `cli` touch the network,
+//! the file system or the async runtime; every other module takes text or readers and returns values, so it can
+//! be tested and benchmarked on its own.
 pub mod catalog;
 pub mod cdi;
 pub mod classify;
@@ -32,6 +33,7 @@ pub mod jsonl;
 pub mod lexicon;
 pub mod models;
 pub mod note;
+pub mod store;
 pub mod suggestion;
 pub mod text;
 

@@ -82,6 +82,16 @@ pub fn run_features(
     })
 }
 
+/// A buffered writer to `output`, or to standard output for `-`.
+pub fn open_output(output: &Path) -> Result<BufWriter<Box<dyn Write>>> {
+    let writer: Box<dyn Write> = if output == Path::new("-") {
+        Box::new(std::io::stdout().lock())
+    } else {
+        Box::new(File::create(output).with_context(|| format!("cannot create {}", output.display()))?)
+    };
+    Ok(BufWriter::new(writer))
+}
+
 /// Reads `input` line by line, answers each with `answer` (in parallel, a chunk at a time), writes the
 /// answers in order to `output`, and returns the exit status for the number of failed lines.
 fn run_lines(
@@ -95,12 +105,7 @@ fn run_lines(
     } else {
         Box::new(BufReader::new(File::open(input).with_context(|| format!("cannot open {}", input.display()))?))
     };
-    let writer: Box<dyn Write> = if output == Path::new("-") {
-        Box::new(std::io::stdout().lock())
-    } else {
-        Box::new(File::create(output).with_context(|| format!("cannot create {}", output.display()))?)
-    };
-    let summary = answer_lines(reader, BufWriter::new(writer), &answer)?;
+    let summary = answer_lines(reader, open_output(output)?, &answer)?;
     if summary.failed > 0 {
         eprintln!("{command}: {} of {} lines failed", summary.failed, summary.lines);
     }

@@ -54,8 +54,32 @@ struct Cli {
     /// Log level (error, warn, info, debug, trace); logs go to stderr and never contain note text.
     #[arg(long, global = true, env = "CAC_LOG_LEVEL")]
     log_level: Option<String>,
+    /// The feedback database (SQLite) for reviewers' decisions; default `<data-dir>/feedback/feedback.sqlite3`.
+    #[arg(long, global = true, env = "CAC_FEEDBACK_DB")]
+    feedback_db: Option<PathBuf>,
+    /// Also store each note's text with its feedback (by default only the note's SHA-256 is stored).
+    #[arg(long, global = true, env = "CAC_STORE_NOTE_TEXT")]
+    store_note_text: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+/// What can be done with the feedback store.
+#[derive(Debug, Subcommand)]
+enum FeedbackCommand {
+    /// Write every decision as JSON lines of training labels ({"note_id", "code", "label", ...}), the input of
+    /// `training/train.py --extra`.
+    Export {
+        /// Output JSON lines, or - for stdout.
+        #[arg(short, long, default_value = "-")]
+        output: PathBuf,
+    },
+    /// Print acceptance overall, per code and per model version.
+    Stats {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -126,6 +150,11 @@ enum Command {
         system: String,
         #[arg(long)]
         json: bool,
+    },
+    /// Reviewers' decisions on suggestions, from the feedback store.
+    Feedback {
+        #[command(subcommand)]
+        action: FeedbackCommand,
     },
     /// Show one code: description, billable flag, parent, children and the notes in force.
     Lookup {
@@ -234,7 +263,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Serve { addr } => {
             let (engine, _runtime) = start(&cli)?;
-            serve(engine, *addr)?;
+            let store = Arc::new(open_store(&cli)?);
+            tracing::info!(path = %store.path().display(), note_text = cli.store_note_text, "feedback store open");
+            serve(engine, store, *addr)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Feedback { action } => {
+            let store = open_store(&cli)?;
+            match action {
+                FeedbackCommand::Export { output } => {
+                    let mut out = batch::open_output(output)?;
+                    let n = store.export(&mut out)?;
+                    out.flush()?;
+                    tracing::info!(decisions = n, "feedback exported");
+                }
+                FeedbackCommand::Stats { json } => {
+                    let stats = store.stats()?;
+                    let mut out = std::io::stdout().lock();
+                    if *json {
+                        serde_json::to_writer_pretty(&mut out, &stats)?;
+                        writeln!(out)?;
+                    } else {
+                        print::feedback_stats(&mut out, &stats)?;
+                    }
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Code { file, json, setting, id, patient_status } => {
@@ -345,13 +398,19 @@ fn read_note(file: &Path) -> Result<String> {
     }
 }
 
-fn serve(engine: Arc<Engine>, addr: SocketAddr) -> Result<()> {
+/// The feedback store at `--feedback-db`, or in the data directory.
+fn open_store(cli: &Cli) -> Result<crate::store::FeedbackStore> {
+    let path = cli.feedback_db.clone().unwrap_or_else(|| cli.data_dir.join("feedback").join("feedback.sqlite3"));
+    Ok(crate::store::FeedbackStore::open(&path, cli.store_note_text)?)
+}
+
+fn serve(engine: Arc<Engine>, store: Arc<crate::store::FeedbackStore>, addr: SocketAddr) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start tokio")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;
         tracing::info!(addr = %local, codeset = engine.codeset().version(), "cac gRPC service listening on {local}");
-        crate::grpc::serve(engine, listener, shutdown_signal()).await?;
+        crate::grpc::serve_with_store(engine, Some(store), listener, shutdown_signal()).await?;
         tracing::info!("stopped");
         Ok(())
     })

@@ -173,3 +173,31 @@ pub fn report(out: &mut impl Write, r: &crate::eval::Report) -> io::Result<()> {
     }
     Ok(())
 }
+
+pub fn feedback_stats(out: &mut impl Write, s: &crate::store::Stats) -> io::Result<()> {
+    let row = |out: &mut dyn Write, name: &str, c: &crate::store::Counts| {
+        writeln!(
+            out,
+            "{:<24} {:>8} {:>8} {:>8} {:>8} {:>10.3}",
+            clip(name, 24),
+            c.accepted,
+            c.rejected,
+            c.modified,
+            c.added,
+            c.acceptance_rate()
+        )
+    };
+    writeln!(
+        out,
+        "{:<24} {:>8} {:>8} {:>8} {:>8} {:>10}",
+        "", "accepted", "rejected", "modified", "added", "acceptance"
+    )?;
+    row(out, "overall", &s.overall)?;
+    for (m, c) in &s.per_model {
+        row(out, &format!("model {m}"), c)?;
+    }
+    for (code, c) in &s.per_code {
+        row(out, code, c)?;
+    }
+    Ok(())
+}

@@ -3,6 +3,7 @@
 use super::pb;
 use crate::catalog::{CodeDetails, SearchResult};
 use crate::note::{Note, PatientStatus, Setting};
+use crate::store::{Counts, Decision, Feedback, NoteRef, Stats, StoreError};
 use crate::suggestion::{CodedNote, Evidence, Excluded, Gap, Suggestion};
 
 pub fn note_from_request(r: pb::CodeNoteRequest) -> Note {
@@ -125,6 +126,55 @@ pub fn search_response(codeset: &str, hits: Vec<SearchResult>) -> pb::SearchCode
         hits: hits
             .into_iter()
             .map(|h| pb::SearchHit { code: h.code, description: h.description, billable: h.billable, score: h.score })
+            .collect(),
+    }
+}
+
+/// A feedback request as the store takes it; a malformed decision is refused by the store with the field named.
+pub fn feedback_from_request(r: pb::SubmitFeedbackRequest) -> Result<Feedback, StoreError> {
+    let decision = Decision::parse(&r.decision)
+        .ok_or_else(|| StoreError::Invalid("decision must be accepted, rejected, modified or added".to_string()))?;
+    let note = if r.note_text.is_empty() { NoteRef::Sha256(r.note_sha256) } else { NoteRef::Text(r.note_text) };
+    let non_empty = |s: String| (!s.trim().is_empty()).then_some(s);
+    Ok(Feedback {
+        note_id: r.note_id,
+        note,
+        code: r.code,
+        system: if r.system.is_empty() { crate::codeset::ICD10CM.to_string() } else { r.system },
+        score: Some(r.score),
+        model_version: r.model_version,
+        codeset: r.codeset,
+        evidence: r.evidence.iter().map(|s| (s.begin, s.end)).collect(),
+        decision,
+        reason: non_empty(r.reason),
+        new_code: non_empty(r.new_code),
+        reviewer_id: r.reviewer_id,
+        decided_at_ms: (r.decided_at_ms > 0).then_some(r.decided_at_ms),
+    })
+}
+
+fn counts(c: &Counts) -> pb::FeedbackCounts {
+    pb::FeedbackCounts {
+        accepted: c.accepted,
+        rejected: c.rejected,
+        modified: c.modified,
+        added: c.added,
+        acceptance_rate: c.acceptance_rate(),
+    }
+}
+
+pub fn feedback_stats_response(s: Stats) -> pb::GetFeedbackStatsResponse {
+    pb::GetFeedbackStatsResponse {
+        overall: Some(counts(&s.overall)),
+        per_code: s
+            .per_code
+            .iter()
+            .map(|(code, c)| pb::CodeFeedback { code: code.clone(), counts: Some(counts(c)) })
+            .collect(),
+        per_model: s
+            .per_model
+            .iter()
+            .map(|(m, c)| pb::ModelFeedback { model_version: m.clone(), counts: Some(counts(c)) })
             .collect(),
     }
 }

@@ -16,6 +16,7 @@ use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::Server;
 
 use crate::engine::Engine;
+use crate::store::FeedbackStore;
 
 /// Generated protobuf types and service stubs of `cac.v1`.
 pub mod pb {
@@ -35,14 +36,24 @@ pub enum ServeError {
 }
 
 /// Serves the Coding, Health and Reflection services on `listener` until `shutdown` completes; in-flight
-/// requests finish before this returns.
+/// requests finish before this returns. Without a feedback store the feedback calls are refused.
 pub async fn serve(
     engine: Arc<Engine>,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
+    serve_with_store(engine, None, listener, shutdown).await
+}
+
+/// [`serve`], with reviewers' decisions going to `store`.
+pub async fn serve_with_store(
+    engine: Arc<Engine>,
+    store: Option<Arc<FeedbackStore>>,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send,
+) -> Result<(), ServeError> {
     let (health, health_service) = tonic_health::server::health_reporter();
-    let coding = service::coding_server(engine);
+    let coding = service::coding_server(engine, store);
     health.set_serving::<pb::coding_server::CodingServer<service::CodingService>>().await;
     let reflection = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)

@@ -6,9 +6,11 @@ use tonic::{Request, Response, Status};
 use super::convert;
 use super::pb::coding_server::{Coding, CodingServer};
 use super::pb::{
-    CodeNoteRequest, CodeNoteResponse, LookupCodeRequest, LookupCodeResponse, SearchCodesRequest, SearchCodesResponse,
+    CodeNoteRequest, CodeNoteResponse, GetFeedbackStatsRequest, GetFeedbackStatsResponse, LookupCodeRequest,
+    LookupCodeResponse, SearchCodesRequest, SearchCodesResponse, SubmitFeedbackRequest, SubmitFeedbackResponse,
 };
 use crate::engine::Engine;
+use crate::store::FeedbackStore;
 
 /// Results per search when the request does not say.
 const DEFAULT_SEARCH_LIMIT: usize = 10;
@@ -19,14 +21,16 @@ const MESSAGE_OVERHEAD: usize = 64 * 1024;
 
 pub struct CodingService {
     engine: Arc<Engine>,
+    /// Where reviewers' decisions go; feedback calls fail with FAILED_PRECONDITION without one.
+    store: Option<Arc<FeedbackStore>>,
 }
 
 /// The Coding service, with a message-size limit that lets a note just over `--max-note-bytes` through to the
 /// engine (which refuses it with a clear INVALID_ARGUMENT) while messages far beyond it are refused by the
 /// transport (RESOURCE_EXHAUSTED) before they are buffered.
-pub fn coding_server(engine: Arc<Engine>) -> CodingServer<CodingService> {
+pub fn coding_server(engine: Arc<Engine>, store: Option<Arc<FeedbackStore>>) -> CodingServer<CodingService> {
     let limit = engine.max_note_bytes().saturating_mul(2).saturating_add(MESSAGE_OVERHEAD);
-    CodingServer::new(CodingService { engine }).max_decoding_message_size(limit)
+    CodingServer::new(CodingService { engine, store }).max_decoding_message_size(limit)
 }
 
 /// Runs CPU-bound engine work off the async runtime's worker threads.
@@ -61,5 +65,33 @@ impl Coding for CodingService {
         let hits =
             blocking(move || engine.catalog().search(&r.query, limit, r.billable_only).map_err(Status::from)).await?;
         Ok(Response::new(convert::search_response(self.engine.codeset().version(), hits)))
+    }
+
+    async fn submit_feedback(
+        &self,
+        request: Request<SubmitFeedbackRequest>,
+    ) -> Result<Response<SubmitFeedbackResponse>, Status> {
+        let store = self.store()?;
+        let feedback = convert::feedback_from_request(request.into_inner())?;
+        // The insert waits for the disk (synchronous commit): off the async workers.
+        let feedback_id = blocking(move || store.submit(&feedback).map_err(Status::from)).await?;
+        Ok(Response::new(SubmitFeedbackResponse { feedback_id }))
+    }
+
+    async fn get_feedback_stats(
+        &self,
+        _request: Request<GetFeedbackStatsRequest>,
+    ) -> Result<Response<GetFeedbackStatsResponse>, Status> {
+        let store = self.store()?;
+        let stats = blocking(move || store.stats().map_err(Status::from)).await?;
+        Ok(Response::new(convert::feedback_stats_response(stats)))
+    }
+}
+
+impl CodingService {
+    fn store(&self) -> Result<Arc<FeedbackStore>, Status> {
+        self.store
+            .clone()
+            .ok_or_else(|| Status::failed_precondition("this server runs without a feedback store (--feedback-db)"))
     }
 }

@@ -14,3 +14,17 @@ impl From<Error> for Status {
         Status::new(code, e.to_string())
     }
 }
+
+impl From<crate::store::StoreError> for Status {
+    fn from(e: crate::store::StoreError) -> Status {
+        use crate::store::StoreError;
+        match &e {
+            StoreError::Invalid(_) => Status::new(Code::InvalidArgument, e.to_string()),
+            // The database's own message stays in the server log; the caller learns the write did not happen.
+            StoreError::Database(_) | StoreError::Io(_) => {
+                tracing::error!(error = %e, "feedback store failure");
+                Status::new(Code::Unavailable, "the feedback store could not complete the request; retry")
+            }
+        }
+    }
+}

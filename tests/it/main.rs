@@ -5,6 +5,7 @@ mod codeset;
 mod common;
 mod compose;
 mod contract;
+mod feedback;
 mod grpc;
 mod props;
 mod rules;

@@ -1,0 +1,239 @@
+//! Reviewer feedback: SubmitFeedback and GetFeedbackStats over gRPC, and durability: a server killed with
+//! SIGKILL in the middle of a stream of writes keeps every decision it acknowledged, none half-written.
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cac::grpc::pb;
+use cac::grpc::pb::coding_client::CodingClient;
+use cac::store::FeedbackStore;
+use tokio::sync::oneshot;
+use tonic::Code;
+use tonic::transport::Channel;
+
+use crate::common::{engine, project_root};
+
+fn temp_db(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cac-it-feedback-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir.join("feedback.sqlite3")
+}
+
+fn decision(n: usize, decision: &str) -> pb::SubmitFeedbackRequest {
+    pb::SubmitFeedbackRequest {
+        note_id: format!("note-{n}"),
+        note_text: format!("Assessment: heart failure. MARKER-{n}"),
+        note_sha256: String::new(),
+        code: "I50.9".into(),
+        system: "ICD-10-CM".into(),
+        score: 0.81,
+        model_version: "scorer-test".into(),
+        codeset: "ICD-10-CM 2026-04".into(),
+        evidence: vec![pb::Span { begin: 12, end: 25 }],
+        decision: decision.into(),
+        reason: if decision == "rejected" { "not documented".into() } else { String::new() },
+        new_code: if decision == "modified" { "I50.23".into() } else { String::new() },
+        reviewer_id: "coder-7".into(),
+        decided_at_ms: 0,
+    }
+}
+
+async fn connect(addr: SocketAddr) -> CodingClient<Channel> {
+    CodingClient::new(Channel::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap())
+}
+
+#[tokio::test]
+async fn decisions_round_trip_and_bad_ones_are_refused() {
+    let path = temp_db("round-trip");
+    let store = Arc::new(FeedbackStore::open(&path, false).unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        cac::grpc::serve_with_store(engine(), Some(store), listener, async {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
+    });
+    let mut client = connect(addr).await;
+    for (n, d) in ["accepted", "accepted", "rejected", "modified", "added"].iter().enumerate() {
+        let id = client.submit_feedback(decision(n, d)).await.unwrap().into_inner().feedback_id;
+        assert!(id > 0);
+    }
+    let stats = client.get_feedback_stats(pb::GetFeedbackStatsRequest {}).await.unwrap().into_inner();
+    let overall = stats.overall.unwrap();
+    assert_eq!((overall.accepted, overall.rejected, overall.modified, overall.added), (2, 1, 1, 1));
+    assert!((overall.acceptance_rate - 0.5).abs() < 1e-9);
+    assert_eq!(stats.per_code[0].code, "I50.9");
+    assert_eq!(stats.per_model[0].model_version, "scorer-test");
+
+    let mut bad = decision(9, "rejected");
+    bad.reason.clear();
+    let status = client.submit_feedback(bad).await.unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert!(!status.message().contains("MARKER"), "{status:?}");
+    let mut bad = decision(9, "maybe");
+    bad.note_text = "MARKER-secret".into();
+    let status = client.submit_feedback(bad).await.unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    assert!(!status.message().contains("MARKER"), "{status:?}");
+    let _ = stop.send(());
+    task.await.unwrap();
+
+    // The note text is not in the database, only its hash.
+    let bytes = std::fs::read(&path).unwrap();
+    let wal = std::fs::read(path.with_extension("sqlite3-wal")).unwrap_or_default();
+    for b in [&bytes, &wal] {
+        assert!(!b.windows(7).any(|w| w == b"MARKER-"), "note text found in the database files");
+    }
+}
+
+#[tokio::test]
+async fn without_a_store_feedback_is_refused_clearly() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        cac::grpc::serve(engine(), listener, async {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
+    });
+    let mut client = connect(addr).await;
+    let status = client.submit_feedback(decision(1, "accepted")).await.unwrap_err();
+    assert_eq!(status.code(), Code::FailedPrecondition);
+    let _ = stop.send(());
+    task.await.unwrap();
+}
+
+/// Kills the process when dropped, so a failing test leaves no server behind.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_loses_no_acknowledged_decision() {
+    let path = temp_db("sigkill");
+    let port = free_port();
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_cac"))
+        .args(["serve", "--rule-scorer", "--addr", &addr.to_string(), "--feedback-db"])
+        .arg(&path)
+        .arg("--data-dir")
+        .arg(project_root().join("data"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("cac serve starts");
+    let mut server = Killed(child);
+    // Wait for the server to listen.
+    let started = Instant::now();
+    let channel = loop {
+        match Channel::from_shared(format!("http://{addr}")).unwrap().connect().await {
+            Ok(c) => break c,
+            Err(_) if started.elapsed() < Duration::from_secs(60) => {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
+            Err(e) => panic!("server did not come up: {e}"),
+        }
+    };
+    // Four writers submit decisions; the server is killed once 200 are acknowledged, mid-stream.
+    let (acked_tx, mut acked_rx) = tokio::sync::mpsc::unbounded_channel::<(i64, String)>();
+    let mut writers = Vec::new();
+    for w in 0..4 {
+        let mut client = CodingClient::new(channel.clone());
+        let acked = acked_tx.clone();
+        writers.push(tokio::spawn(async move {
+            for n in 0..100_000 {
+                let request = decision(w * 1_000_000 + n, "accepted");
+                let note_id = request.note_id.clone();
+                match client.submit_feedback(request).await {
+                    Ok(r) => {
+                        let _ = acked.send((r.into_inner().feedback_id, note_id));
+                    }
+                    Err(_) => return,
+                }
+            }
+        }));
+    }
+    drop(acked_tx);
+    let mut acked = Vec::new();
+    while let Some(a) = acked_rx.recv().await {
+        acked.push(a);
+        if acked.len() == 200 {
+            // SIGKILL: no shutdown, no flush.
+            server.0.kill().expect("kill");
+            let _ = server.0.wait();
+        }
+    }
+    for w in writers {
+        let _ = w.await;
+    }
+    assert!(acked.len() >= 200, "only {} decisions acknowledged", acked.len());
+    let store = FeedbackStore::open(&path, false).expect("the store reopens after SIGKILL");
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    for (id, note_id) in &acked {
+        let row = store.get(*id).unwrap();
+        assert_eq!(row, Some((note_id.clone(), "I50.9".to_string(), "accepted".to_string())), "decision {id}");
+    }
+    assert!(store.count().unwrap() >= acked.len() as u64);
+}
+
+/// `cac feedback export` writes the decisions as training labels; `cac feedback stats` prints acceptance.
+#[test]
+fn the_cli_exports_labels_and_stats() {
+    let path = temp_db("export");
+    let store = FeedbackStore::open(&path, false).unwrap();
+    let feedback =
+        |decision: cac::store::Decision, reason: Option<&str>, new_code: Option<&str>| cac::store::Feedback {
+            note_id: "n1".into(),
+            note: cac::store::NoteRef::Text("Assessment: heart failure.".into()),
+            code: "I50.9".into(),
+            system: "ICD-10-CM".into(),
+            score: Some(0.7),
+            model_version: "scorer-test".into(),
+            codeset: "ICD-10-CM 2026-04".into(),
+            evidence: vec![(12, 25)],
+            decision,
+            reason: reason.map(str::to_string),
+            new_code: new_code.map(str::to_string),
+            reviewer_id: "coder-1".into(),
+            decided_at_ms: None,
+        };
+    store.submit(&feedback(cac::store::Decision::Accepted, None, None)).unwrap();
+    store.submit(&feedback(cac::store::Decision::Modified, None, Some("I50.23"))).unwrap();
+    drop(store);
+    let out = Command::new(env!("CARGO_BIN_EXE_cac"))
+        .args(["feedback", "export", "--feedback-db"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let labels: Vec<(&str, i64)> =
+        lines.iter().map(|l| (l["code"].as_str().unwrap(), l["label"].as_i64().unwrap())).collect();
+    assert_eq!(labels, vec![("I50.9", 1), ("I50.9", 0), ("I50.23", 1)]);
+    assert!(lines.iter().all(|l| l["note_id"] == "n1"));
+    let out = Command::new(env!("CARGO_BIN_EXE_cac"))
+        .args(["feedback", "stats", "--json", "--feedback-db"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stats["overall"]["accepted"], 1);
+    assert_eq!(stats["overall"]["modified"], 1);
+}
