@@ -1,5 +1,6 @@
 //! The `cac.v1.Coding` handlers.
 use std::sync::Arc;
+use std::time::Instant;
 
 use tonic::{Request, Response, Status};
 
@@ -33,6 +34,40 @@ pub fn coding_server(engine: Arc<Engine>, store: Option<Arc<FeedbackStore>>) -> 
     CodingServer::new(CodingService { engine, store }).max_decoding_message_size(limit)
 }
 
+/// Who called: the peer address until authentication names a principal.
+fn caller<T>(request: &Request<T>) -> String {
+    request.remote_addr().map_or_else(|| "unknown".to_string(), |a| a.to_string())
+}
+
+fn code_name(s: &Status) -> &'static str {
+    match s.code() {
+        tonic::Code::InvalidArgument => "INVALID_ARGUMENT",
+        tonic::Code::NotFound => "NOT_FOUND",
+        tonic::Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
+        tonic::Code::FailedPrecondition => "FAILED_PRECONDITION",
+        tonic::Code::Unavailable => "UNAVAILABLE",
+        tonic::Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
+        tonic::Code::Cancelled => "CANCELLED",
+        _ => "INTERNAL",
+    }
+}
+
+/// One audit line per request (target `cac::audit`): who, when (the log line's time), the note id, the outcome,
+/// counts and latency. Never the note text or evidence.
+fn audit(method: &str, who: &str, note_id: &str, status: &str, items: usize, gaps: usize, started: Instant) {
+    tracing::info!(
+        target: "cac::audit",
+        method,
+        who,
+        note_id,
+        status,
+        items,
+        gaps,
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+}
+
 /// Runs CPU-bound engine work off the async runtime's worker threads.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, Status> + Send + 'static) -> Result<T, Status> {
     tokio::task::spawn_blocking(f).await.map_err(|_| Status::internal("the request's worker failed"))?
@@ -41,10 +76,17 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, Status> + Sen
 #[tonic::async_trait]
 impl Coding for CodingService {
     async fn code_note(&self, request: Request<CodeNoteRequest>) -> Result<Response<CodeNoteResponse>, Status> {
+        let started = Instant::now();
+        let who = caller(&request);
         let note = convert::note_from_request(request.into_inner());
+        let note_id = note.id.clone();
         let engine = Arc::clone(&self.engine);
-        let coded = blocking(move || engine.code(&note).map_err(Status::from)).await?;
-        Ok(Response::new(convert::coded_note_response(coded)))
+        let result = blocking(move || engine.code(&note).map_err(Status::from)).await;
+        match &result {
+            Ok(c) => audit("CodeNote", &who, &note_id, "OK", c.codes.len(), c.gaps.len(), started),
+            Err(s) => audit("CodeNote", &who, &note_id, code_name(s), 0, 0, started),
+        }
+        Ok(Response::new(convert::coded_note_response(result?)))
     }
 
     async fn lookup_code(&self, request: Request<LookupCodeRequest>) -> Result<Response<LookupCodeResponse>, Status> {
@@ -71,11 +113,19 @@ impl Coding for CodingService {
         &self,
         request: Request<SubmitFeedbackRequest>,
     ) -> Result<Response<SubmitFeedbackResponse>, Status> {
+        let started = Instant::now();
+        let who = caller(&request);
         let store = self.store()?;
-        let feedback = convert::feedback_from_request(request.into_inner())?;
-        // The insert waits for the disk (synchronous commit): off the async workers.
-        let feedback_id = blocking(move || store.submit(&feedback).map_err(Status::from)).await?;
-        Ok(Response::new(SubmitFeedbackResponse { feedback_id }))
+        let r = request.into_inner();
+        let note_id = r.note_id.clone();
+        let result = match convert::feedback_from_request(r) {
+            // The insert waits for the disk (synchronous commit): off the async workers.
+            Ok(feedback) => blocking(move || store.submit(&feedback).map_err(Status::from)).await,
+            Err(e) => Err(Status::from(e)),
+        };
+        let status = result.as_ref().map_or_else(code_name, |_| "OK");
+        audit("SubmitFeedback", &who, &note_id, status, usize::from(result.is_ok()), 0, started);
+        Ok(Response::new(SubmitFeedbackResponse { feedback_id: result? }))
     }
 
     async fn get_feedback_stats(

@@ -237,3 +237,87 @@ fn the_cli_exports_labels_and_stats() {
     assert_eq!(stats["overall"]["accepted"], 1);
     assert_eq!(stats["overall"]["modified"], 1);
 }
+
+/// At the most verbose log level, a marker written in notes (coded, refused and sent as feedback) appears nowhere
+/// in the server's logs, while each request leaves one audit line with its note id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn note_text_never_reaches_the_logs() {
+    const MARKER: &str = "ZEBRA-QUOKKA-7731";
+    let dir = temp_db("logs");
+    let log = dir.with_file_name("server.log");
+    let port = free_port();
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    std::fs::create_dir_all(dir.parent().unwrap()).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_cac"))
+        .args(["serve", "--rule-scorer", "--log-level", "trace", "--addr", &addr.to_string(), "--feedback-db"])
+        .arg(&dir)
+        .arg("--data-dir")
+        .arg(project_root().join("data"))
+        .env("RUST_LOG", "trace")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .expect("cac serve starts");
+    let mut server = Killed(child);
+    let started = Instant::now();
+    let channel = loop {
+        match Channel::from_shared(format!("http://{addr}")).unwrap().connect().await {
+            Ok(c) => break c,
+            Err(_) if started.elapsed() < Duration::from_secs(60) => {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
+            Err(e) => panic!("server did not come up: {e}"),
+        }
+    };
+    let mut client = CodingClient::new(channel);
+    let text = format!("Assessment: {MARKER} has acute systolic heart failure. Na 128. Denies {MARKER} pain.");
+    let coded = client
+        .code_note(pb::CodeNoteRequest { note_id: "audit-1".into(), text: text.clone(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!coded.codes.is_empty());
+    // Refused requests: whitespace only, and an oversized note.
+    let status = client
+        .code_note(pb::CodeNoteRequest {
+            note_id: "audit-2".into(),
+            text: format!("   {}", " ".repeat(10)),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), Code::InvalidArgument);
+    let status = client
+        .code_note(pb::CodeNoteRequest {
+            note_id: "audit-3".into(),
+            text: format!("{MARKER} ").repeat(70_000),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert!(!status.message().contains(MARKER));
+    let mut feedback = decision(1, "rejected");
+    feedback.note_text = text.clone();
+    feedback.reason = format!("not {MARKER}");
+    client.submit_feedback(feedback).await.unwrap();
+    // SIGTERM: a graceful stop, so every log line is written.
+    let _ = Command::new("kill").args(["-TERM", &server.0.id().to_string()]).status();
+    let waited = Instant::now();
+    while server.0.try_wait().unwrap().is_none() && waited.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let logs = std::fs::read_to_string(&log).unwrap();
+    assert!(logs.lines().count() > 10, "trace logging produced too little to be a test:\n{logs}");
+    assert!(
+        !logs.contains(MARKER),
+        "the marker reached the logs:\n{}",
+        logs.lines().filter(|l| l.contains(MARKER)).take(5).collect::<Vec<_>>().join("\n")
+    );
+    let audit: Vec<&str> = logs.lines().filter(|l| l.contains("cac::audit") || l.contains("method=")).collect();
+    assert!(
+        audit.iter().any(|l| l.contains("audit-1") && l.contains("status=\"OK\"")
+            || l.contains("audit-1") && l.contains("status=OK")),
+        "{audit:?}"
+    );
+    assert!(audit.iter().any(|l| l.contains("audit-2") && l.contains("INVALID_ARGUMENT")), "{audit:?}");
+}
