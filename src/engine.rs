@@ -204,16 +204,31 @@ impl Engine {
 
     /// Codes one note.
     pub fn code(&self, note: &Note) -> Result<CodedNote> {
+        self.code_until(note, None)
+    }
+
+    /// Codes one note, giving up with [`Error::DeadlineExceeded`] between stages once `deadline` has passed (a
+    /// caller that has stopped waiting should not keep a core busy).
+    pub fn code_until(&self, note: &Note, deadline: Option<std::time::Instant>) -> Result<CodedNote> {
+        let check = || match deadline {
+            Some(d) if std::time::Instant::now() >= d => Err(Error::DeadlineExceeded),
+            _ => Ok(()),
+        };
+        check()?;
         self.validate(note)?;
         let doc = self.analyzer.analyze(&note.text)?;
+        check()?;
         let mut mentions = self.lexicon.mentions(&self.codes, &doc);
+        check()?;
         let context = self.context.analyze(&doc);
         for m in &mut mentions {
             m.assertion = context.assertion(&doc, m.tokens.0, m.tokens.1);
         }
         let cx = coding::NoteContext { codes: &self.codes, lexicon: &self.lexicon, doc: &doc, setting: note.setting };
         let mut candidates = self.rules.propose(&cx, mentions);
+        check()?;
         let scores = self.scorer.score(&ScoringInput { codes: &self.codes, doc: &doc, candidates: &candidates })?;
+        check()?;
         if scores.len() != candidates.len() {
             return Err(Error::Internal {
                 stage: crate::error::Stage::Classify,

@@ -29,6 +29,9 @@ pub enum Error {
     /// A failure inside the engine that is not the caller's fault.
     #[error("internal error in {stage}: {reason}")]
     Internal { stage: Stage, reason: String },
+    /// The caller's deadline passed before the note was coded; the work stopped.
+    #[error("the deadline passed before the note was coded")]
+    DeadlineExceeded,
 }
 
 /// The pipeline stage an internal error came from.

@@ -89,6 +89,9 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "CAC_ADDR", default_value = "127.0.0.1:50051")]
         addr: SocketAddr,
+        /// Most requests worked on at once; one more gets RESOURCE_EXHAUSTED at once instead of waiting in a queue.
+        #[arg(long, env = "CAC_MAX_CONCURRENT", default_value_t = crate::grpc::DEFAULT_MAX_CONCURRENT)]
+        max_concurrent: usize,
     },
     /// Code one note from a file (or - for stdin) and print the suggestions.
     Code {
@@ -261,11 +264,11 @@ fn start_with(cli: &Cli, use_model: bool) -> Result<(Arc<Engine>, OnnxRuntime)> 
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
-        Command::Serve { addr } => {
+        Command::Serve { addr, max_concurrent } => {
             let (engine, _runtime) = start(&cli)?;
             let store = Arc::new(open_store(&cli)?);
             tracing::info!(path = %store.path().display(), note_text = cli.store_note_text, "feedback store open");
-            serve(engine, store, *addr)?;
+            serve(engine, store, *addr, *max_concurrent)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Feedback { action } => {
@@ -404,13 +407,19 @@ fn open_store(cli: &Cli) -> Result<crate::store::FeedbackStore> {
     Ok(crate::store::FeedbackStore::open(&path, cli.store_note_text)?)
 }
 
-fn serve(engine: Arc<Engine>, store: Arc<crate::store::FeedbackStore>, addr: SocketAddr) -> Result<()> {
+fn serve(
+    engine: Arc<Engine>,
+    store: Arc<crate::store::FeedbackStore>,
+    addr: SocketAddr,
+    max_concurrent: usize,
+) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start tokio")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;
         tracing::info!(addr = %local, codeset = engine.codeset().version(), "cac gRPC service listening on {local}");
-        crate::grpc::serve_with_store(engine, Some(store), listener, shutdown_signal()).await?;
+        let options = crate::grpc::ServiceOptions { store: Some(store), max_concurrent };
+        crate::grpc::serve_with(engine, options, listener, shutdown_signal()).await?;
         tracing::info!("stopped");
         Ok(())
     })

@@ -16,7 +16,7 @@ use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::Server;
 
 use crate::engine::Engine;
-use crate::store::FeedbackStore;
+pub use service::{DEFAULT_MAX_CONCURRENT, ServiceOptions};
 
 /// Generated protobuf types and service stubs of `cac.v1`.
 pub mod pb {
@@ -42,18 +42,18 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
-    serve_with_store(engine, None, listener, shutdown).await
+    serve_with(engine, ServiceOptions::default(), listener, shutdown).await
 }
 
-/// [`serve`], with reviewers' decisions going to `store`.
-pub async fn serve_with_store(
+/// [`serve`], with a feedback store and limits.
+pub async fn serve_with(
     engine: Arc<Engine>,
-    store: Option<Arc<FeedbackStore>>,
+    options: ServiceOptions,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
     let (health, health_service) = tonic_health::server::health_reporter();
-    let coding = service::coding_server(engine, store);
+    let coding = service::coding_server(engine, options);
     health.set_serving::<pb::coding_server::CodingServer<service::CodingService>>().await;
     let reflection = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)

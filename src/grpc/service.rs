@@ -1,6 +1,6 @@
 //! The `cac.v1.Coding` handlers.
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tonic::{Request, Response, Status};
 
@@ -24,14 +24,62 @@ pub struct CodingService {
     engine: Arc<Engine>,
     /// Where reviewers' decisions go; feedback calls fail with FAILED_PRECONDITION without one.
     store: Option<Arc<FeedbackStore>>,
+    /// Requests in flight; one more than the limit is refused at once (RESOURCE_EXHAUSTED) rather than queued.
+    permits: Arc<tokio::sync::Semaphore>,
+    max_concurrent: usize,
 }
+
+/// What a server is allowed to hold.
+#[derive(Debug, Clone)]
+pub struct ServiceOptions {
+    pub store: Option<Arc<FeedbackStore>>,
+    /// Most requests worked on at once (coding, feedback, search).
+    pub max_concurrent: usize,
+}
+
+impl Default for ServiceOptions {
+    fn default() -> ServiceOptions {
+        ServiceOptions { store: None, max_concurrent: DEFAULT_MAX_CONCURRENT }
+    }
+}
+
+/// Default limit on requests in flight: enough to keep every core busy with room for feedback writes.
+pub const DEFAULT_MAX_CONCURRENT: usize = 64;
+
+/// Answer a little before the caller's deadline, so that the caller gets DEADLINE_EXCEEDED from the service
+/// rather than the transport's own cancellation.
+const DEADLINE_MARGIN: Duration = Duration::from_millis(2);
 
 /// The Coding service, with a message-size limit that lets a note just over `--max-note-bytes` through to the
 /// engine (which refuses it with a clear INVALID_ARGUMENT) while messages far beyond it are refused by the
 /// transport (RESOURCE_EXHAUSTED) before they are buffered.
-pub fn coding_server(engine: Arc<Engine>, store: Option<Arc<FeedbackStore>>) -> CodingServer<CodingService> {
+pub fn coding_server(engine: Arc<Engine>, options: ServiceOptions) -> CodingServer<CodingService> {
     let limit = engine.max_note_bytes().saturating_mul(2).saturating_add(MESSAGE_OVERHEAD);
-    CodingServer::new(CodingService { engine, store }).max_decoding_message_size(limit)
+    let max_concurrent = options.max_concurrent.max(1);
+    let service = CodingService {
+        engine,
+        store: options.store,
+        permits: Arc::new(tokio::sync::Semaphore::new(max_concurrent)),
+        max_concurrent,
+    };
+    CodingServer::new(service).max_decoding_message_size(limit)
+}
+
+/// The caller's deadline from the `grpc-timeout` header ("250m", "5S", "1M", "100u", "20n", "1H").
+fn deadline<T>(request: &Request<T>) -> Option<Instant> {
+    let value = request.metadata().get("grpc-timeout")?.to_str().ok()?;
+    let (digits, unit) = value.split_at(value.len().checked_sub(1)?);
+    let n: u64 = digits.parse().ok()?;
+    let timeout = match unit {
+        "H" => Duration::from_secs(n.saturating_mul(3600)),
+        "M" => Duration::from_secs(n.saturating_mul(60)),
+        "S" => Duration::from_secs(n),
+        "m" => Duration::from_millis(n),
+        "u" => Duration::from_micros(n),
+        "n" => Duration::from_nanos(n),
+        _ => return None,
+    };
+    Some(Instant::now() + timeout.saturating_sub(DEADLINE_MARGIN))
 }
 
 /// Who called: the peer address until authentication names a principal.
@@ -78,10 +126,23 @@ impl Coding for CodingService {
     async fn code_note(&self, request: Request<CodeNoteRequest>) -> Result<Response<CodeNoteResponse>, Status> {
         let started = Instant::now();
         let who = caller(&request);
+        let deadline = deadline(&request);
         let note = convert::note_from_request(request.into_inner());
         let note_id = note.id.clone();
-        let engine = Arc::clone(&self.engine);
-        let result = blocking(move || engine.code(&note).map_err(Status::from)).await;
+        let result = match self.admit() {
+            Ok(_permit) => {
+                let engine = Arc::clone(&self.engine);
+                let work = blocking(move || engine.code_until(&note, deadline).map_err(Status::from));
+                match deadline {
+                    // The engine stops at its next stage once the deadline passes; the caller hears at once.
+                    Some(d) => tokio::time::timeout_at(d.into(), work)
+                        .await
+                        .unwrap_or_else(|_| Err(Status::from(crate::error::Error::DeadlineExceeded))),
+                    None => work.await,
+                }
+            }
+            Err(s) => Err(s),
+        };
         match &result {
             Ok(c) => audit("CodeNote", &who, &note_id, "OK", c.codes.len(), c.gaps.len(), started),
             Err(s) => audit("CodeNote", &who, &note_id, code_name(s), 0, 0, started),
@@ -103,6 +164,7 @@ impl Coding for CodingService {
             0 => DEFAULT_SEARCH_LIMIT,
             n => (n as usize).min(MAX_SEARCH_LIMIT),
         };
+        let _permit = self.admit()?;
         let engine = Arc::clone(&self.engine);
         let hits =
             blocking(move || engine.catalog().search(&r.query, limit, r.billable_only).map_err(Status::from)).await?;
@@ -116,6 +178,7 @@ impl Coding for CodingService {
         let started = Instant::now();
         let who = caller(&request);
         let store = self.store()?;
+        let _permit = self.admit()?;
         let r = request.into_inner();
         let note_id = r.note_id.clone();
         let result = match convert::feedback_from_request(r) {
@@ -139,6 +202,16 @@ impl Coding for CodingService {
 }
 
 impl CodingService {
+    /// A slot for one request, or RESOURCE_EXHAUSTED at once when all are taken.
+    fn admit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, Status> {
+        Arc::clone(&self.permits).try_acquire_owned().map_err(|_| {
+            Status::resource_exhausted(format!(
+                "the server is busy ({} requests in flight, --max-concurrent); retry with backoff",
+                self.max_concurrent
+            ))
+        })
+    }
+
     fn store(&self) -> Result<Arc<FeedbackStore>, Status> {
         self.store
             .clone()

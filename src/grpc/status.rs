@@ -9,6 +9,7 @@ impl From<Error> for Status {
             Error::EmptyText | Error::TextTooLarge { .. } | Error::InvalidArgument { .. } => Code::InvalidArgument,
             Error::UnknownCode { .. } => Code::NotFound,
             Error::Internal { .. } => Code::Internal,
+            Error::DeadlineExceeded => Code::DeadlineExceeded,
         };
         // Error messages are written never to contain note text, so they can go to the caller as they are.
         Status::new(code, e.to_string())

@@ -52,7 +52,8 @@ async fn decisions_round_trip_and_bad_ones_are_refused() {
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        cac::grpc::serve_with_store(engine(), Some(store), listener, async {
+        let options = cac::grpc::ServiceOptions { store: Some(store), ..Default::default() };
+        cac::grpc::serve_with(engine(), options, listener, async {
             let _ = stopped.await;
         })
         .await

@@ -7,6 +7,7 @@ mod compose;
 mod contract;
 mod feedback;
 mod grpc;
+mod limits;
 mod props;
 mod rules;
 mod scorer;
