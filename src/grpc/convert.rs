@@ -92,6 +92,7 @@ pub fn coded_note_response(c: CodedNote) -> pb::CodeNoteResponse {
         codes: c.codes.into_iter().map(suggestion).collect(),
         excluded: c.excluded.into_iter().map(excluded).collect(),
         gaps: c.gaps.into_iter().map(gap).collect(),
+        error: String::new(),
     }
 }
 

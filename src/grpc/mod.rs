@@ -26,6 +26,10 @@ pub mod pb {
     pub const FILE_DESCRIPTOR_SET: &[u8] = tonic::include_file_descriptor_set!("cac_v1_descriptor");
 }
 
+/// HTTP/2 flow-control window per stream (1 MiB: a note at the default size limit fits) and per connection.
+const STREAM_WINDOW: u32 = 1 << 20;
+const CONNECTION_WINDOW: u32 = 4 << 20;
+
 /// Errors that stop the server (not per-request errors).
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -59,7 +63,11 @@ pub async fn serve_with(
         .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1()?;
+    // HTTP/2 windows bound what one stream or connection may have in flight: a CodeNotes client that reads slowly
+    // fills them and is then held back, rather than the server buffering its notes.
     Server::builder()
+        .initial_stream_window_size(STREAM_WINDOW)
+        .initial_connection_window_size(CONNECTION_WINDOW)
         .add_service(health_service)
         .add_service(reflection)
         .add_service(coding)

@@ -2,7 +2,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tonic::{Request, Response, Status};
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Request, Response, Status, Streaming};
 
 use super::convert;
 use super::pb::coding_server::{Coding, CodingServer};
@@ -45,6 +46,10 @@ impl Default for ServiceOptions {
 
 /// Default limit on requests in flight: enough to keep every core busy with room for feedback writes.
 pub const DEFAULT_MAX_CONCURRENT: usize = 64;
+
+/// Responses a CodeNotes stream holds for a slow reader before it stops reading requests (so the transport's flow
+/// control slows the sender).
+const STREAM_BUFFER: usize = 8;
 
 /// Answer a little before the caller's deadline, so that the caller gets DEADLINE_EXCEEDED from the service
 /// rather than the transport's own cancellation.
@@ -148,6 +153,53 @@ impl Coding for CodingService {
             Err(s) => audit("CodeNote", &who, &note_id, code_name(s), 0, 0, started),
         }
         Ok(Response::new(convert::coded_note_response(result?)))
+    }
+
+    type CodeNotesStream = ReceiverStream<Result<CodeNoteResponse, Status>>;
+
+    async fn code_notes(
+        &self,
+        request: Request<Streaming<CodeNoteRequest>>,
+    ) -> Result<Response<Self::CodeNotesStream>, Status> {
+        // A stream is one request in flight for the limit: it codes its notes one at a time, in order.
+        let permit = self.admit()?;
+        let who = caller(&request);
+        let mut inbound = request.into_inner();
+        let engine = Arc::clone(&self.engine);
+        let (tx, rx) = tokio::sync::mpsc::channel(STREAM_BUFFER);
+        tokio::spawn(async move {
+            let _permit = permit;
+            loop {
+                let next = match inbound.message().await {
+                    Ok(Some(r)) => r,
+                    Ok(None) => break,
+                    Err(status) => {
+                        // A malformed message or a client that went away: end the stream.
+                        let _ = tx.send(Err(status)).await;
+                        break;
+                    }
+                };
+                let started = Instant::now();
+                let note = convert::note_from_request(next);
+                let note_id = note.id.clone();
+                let e = Arc::clone(&engine);
+                let response = match blocking(move || e.code(&note).map_err(Status::from)).await {
+                    Ok(c) => {
+                        audit("CodeNotes", &who, &note_id, "OK", c.codes.len(), c.gaps.len(), started);
+                        convert::coded_note_response(c)
+                    }
+                    Err(s) => {
+                        audit("CodeNotes", &who, &note_id, code_name(&s), 0, 0, started);
+                        CodeNoteResponse { note_id, error: s.message().to_string(), ..Default::default() }
+                    }
+                };
+                // Waits while the client is slow to read; stops when it has gone.
+                if tx.send(Ok(response)).await.is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Response::new(ReceiverStream::new(rx)))
     }
 
     async fn lookup_code(&self, request: Request<LookupCodeRequest>) -> Result<Response<LookupCodeResponse>, Status> {

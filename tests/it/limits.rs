@@ -10,7 +10,9 @@ use tonic::transport::Channel;
 
 use crate::common::engine;
 
-async fn start(max_concurrent: usize) -> (CodingClient<Channel>, oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+type Running = (CodingClient<Channel>, std::net::SocketAddr, oneshot::Sender<()>, tokio::task::JoinHandle<()>);
+
+async fn start(max_concurrent: usize) -> Running {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
@@ -23,7 +25,7 @@ async fn start(max_concurrent: usize) -> (CodingClient<Channel>, oneshot::Sender
         .unwrap();
     });
     let channel = Channel::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap();
-    (CodingClient::new(channel), stop, task)
+    (CodingClient::new(channel), addr, stop, task)
 }
 
 /// A note long enough to keep the engine busy for a while.
@@ -39,7 +41,7 @@ fn request(text: &str) -> pb::CodeNoteRequest {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_beyond_the_limit_are_refused_at_once() {
-    let (client, stop, task) = start(1).await;
+    let (client, _, stop, task) = start(1).await;
     let text = long_note();
     let calls: Vec<_> = (0..8)
         .map(|_| {
@@ -63,7 +65,7 @@ async fn requests_beyond_the_limit_are_refused_at_once() {
 
 #[tokio::test]
 async fn a_passed_deadline_is_deadline_exceeded_and_the_service_keeps_serving() {
-    let (mut client, stop, task) = start(4).await;
+    let (mut client, _, stop, task) = start(4).await;
     // The deadline as any gRPC client sends it (the grpc-timeout header), without the tonic client's own timer.
     let mut r = tonic::Request::new(request("Heart failure."));
     r.metadata_mut().insert("grpc-timeout", "1m".parse().unwrap());
@@ -90,4 +92,57 @@ fn the_engine_stops_at_a_passed_deadline() {
     let err = engine().code_until(&note, Some(std::time::Instant::now())).unwrap_err();
     assert!(matches!(err, cac::Error::DeadlineExceeded), "{err:?}");
     assert!(engine().code_until(&note, Some(std::time::Instant::now() + Duration::from_secs(60))).is_ok());
+}
+
+/// CodeNotes answers every note in order with its id, reports a bad note without ending the stream, and a client
+/// that does not read holds the server back: it stops taking requests instead of buffering them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn code_notes_streams_in_order_with_flow_control() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio_stream::StreamExt;
+
+    let (_, addr, stop, task) = start(4).await;
+    // A client with small receive windows: it holds few unread responses.
+    let mut client = CodingClient::new(
+        tonic::transport::Endpoint::from_shared(format!("http://{addr}"))
+            .unwrap()
+            .initial_stream_window_size(64 * 1024)
+            .initial_connection_window_size(64 * 1024)
+            .connect()
+            .await
+            .unwrap(),
+    );
+    const NOTES: usize = 400;
+    let pulled = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&pulled);
+    // Each note about 8 KB, so that the transport's windows hold only a part of the stream.
+    let padding = "Patient seen and examined, history reviewed with the patient at the bedside. ".repeat(100);
+    let requests = tokio_stream::iter(0..NOTES).map(move |n| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        let text = if n == 7 { "   ".to_string() } else { format!("Assessment: heart failure.\n{padding}") };
+        pb::CodeNoteRequest { note_id: format!("s{n}"), text, ..Default::default() }
+    });
+    let mut responses = client.code_notes(requests).await.unwrap().into_inner();
+    // Read nothing for a while: the server must stop pulling requests.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let before_reading = pulled.load(Ordering::SeqCst);
+    // The windows (1 MiB on the server's side, 64 KB on this client's) hold about 150-220 of these notes.
+    assert!(before_reading < NOTES * 3 / 4, "{before_reading} of {NOTES} notes taken while nobody read the responses");
+    let mut got = Vec::new();
+    while let Some(r) = responses.next().await {
+        got.push(r.unwrap());
+    }
+    assert_eq!(got.len(), NOTES);
+    for (n, r) in got.iter().enumerate() {
+        assert_eq!(r.note_id, format!("s{n}"));
+        if n == 7 {
+            assert!(r.codes.is_empty() && r.error.contains("empty"), "{r:?}");
+        } else {
+            assert!(r.error.is_empty() && r.codes.iter().any(|c| c.code == "I50.9"), "{r:?}");
+        }
+    }
+    let _ = stop.send(());
+    task.await.unwrap();
+    eprintln!("notes taken before the client read anything: {before_reading} of {NOTES}");
 }
