@@ -92,6 +92,10 @@ enum Command {
         /// Most requests worked on at once; one more gets RESOURCE_EXHAUSTED at once instead of waiting in a queue.
         #[arg(long, env = "CAC_MAX_CONCURRENT", default_value_t = crate::grpc::DEFAULT_MAX_CONCURRENT)]
         max_concurrent: usize,
+        /// Callers and their bearer tokens (`principal token permissions` per line); without it every caller is
+        /// served, so keep the default loopback address.
+        #[arg(long, env = "CAC_TOKEN_FILE")]
+        token_file: Option<PathBuf>,
     },
     /// Code one note from a file (or - for stdin) and print the suggestions.
     Code {
@@ -264,11 +268,25 @@ fn start_with(cli: &Cli, use_model: bool) -> Result<(Arc<Engine>, OnnxRuntime)> 
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
-        Command::Serve { addr, max_concurrent } => {
+        Command::Serve { addr, max_concurrent, token_file } => {
+            // Checked before the slow start-up, so a bad file fails at once.
+            let tokens = match token_file {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("cannot read the token file {}", path.display()))?;
+                    Some(crate::grpc::auth::Tokens::parse(&path.display().to_string(), &text)?)
+                }
+                None => {
+                    if !addr.ip().is_loopback() {
+                        tracing::warn!(addr = %addr, "serving without --token-file on a non-loopback address");
+                    }
+                    None
+                }
+            };
             let (engine, _runtime) = start(&cli)?;
             let store = Arc::new(open_store(&cli)?);
             tracing::info!(path = %store.path().display(), note_text = cli.store_note_text, "feedback store open");
-            serve(engine, store, *addr, *max_concurrent)?;
+            serve(engine, store, *addr, *max_concurrent, tokens)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Feedback { action } => {
@@ -412,13 +430,14 @@ fn serve(
     store: Arc<crate::store::FeedbackStore>,
     addr: SocketAddr,
     max_concurrent: usize,
+    tokens: Option<crate::grpc::auth::Tokens>,
 ) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start tokio")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;
         tracing::info!(addr = %local, codeset = engine.codeset().version(), "cac gRPC service listening on {local}");
-        let options = crate::grpc::ServiceOptions { store: Some(store), max_concurrent };
+        let options = crate::grpc::ServiceOptions { store: Some(store), max_concurrent, tokens };
         crate::grpc::serve_with(engine, options, listener, shutdown_signal()).await?;
         tracing::info!("stopped");
         Ok(())

@@ -4,6 +4,7 @@
 //! Handlers are thin ([`service`]): validate, convert ([`convert`]), run the engine on a blocking thread (coding
 //! is CPU work and must not stall the async runtime), convert back. Engine errors become gRPC statuses in one
 //! place ([`status`]).
+pub mod auth;
 pub mod convert;
 pub mod service;
 pub mod status;

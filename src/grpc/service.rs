@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
 
+use super::auth::{Permission, Tokens};
 use super::convert;
 use super::pb::coding_server::{Coding, CodingServer};
 use super::pb::{
@@ -28,19 +29,22 @@ pub struct CodingService {
     /// Requests in flight; one more than the limit is refused at once (RESOURCE_EXHAUSTED) rather than queued.
     permits: Arc<tokio::sync::Semaphore>,
     max_concurrent: usize,
+    tokens: Option<Tokens>,
 }
 
-/// What a server is allowed to hold.
+/// What a server is allowed to hold, and whom it serves.
 #[derive(Debug, Clone)]
 pub struct ServiceOptions {
     pub store: Option<Arc<FeedbackStore>>,
     /// Most requests worked on at once (coding, feedback, search).
     pub max_concurrent: usize,
+    /// Bearer tokens and their permissions; every caller is served when `None`.
+    pub tokens: Option<Tokens>,
 }
 
 impl Default for ServiceOptions {
     fn default() -> ServiceOptions {
-        ServiceOptions { store: None, max_concurrent: DEFAULT_MAX_CONCURRENT }
+        ServiceOptions { store: None, max_concurrent: DEFAULT_MAX_CONCURRENT, tokens: None }
     }
 }
 
@@ -66,6 +70,7 @@ pub fn coding_server(engine: Arc<Engine>, options: ServiceOptions) -> CodingServ
         store: options.store,
         permits: Arc::new(tokio::sync::Semaphore::new(max_concurrent)),
         max_concurrent,
+        tokens: options.tokens,
     };
     CodingServer::new(service).max_decoding_message_size(limit)
 }
@@ -101,6 +106,8 @@ fn code_name(s: &Status) -> &'static str {
         tonic::Code::Unavailable => "UNAVAILABLE",
         tonic::Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
         tonic::Code::Cancelled => "CANCELLED",
+        tonic::Code::Unauthenticated => "UNAUTHENTICATED",
+        tonic::Code::PermissionDenied => "PERMISSION_DENIED",
         _ => "INTERNAL",
     }
 }
@@ -130,7 +137,7 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, Status> + Sen
 impl Coding for CodingService {
     async fn code_note(&self, request: Request<CodeNoteRequest>) -> Result<Response<CodeNoteResponse>, Status> {
         let started = Instant::now();
-        let who = caller(&request);
+        let who = self.authorize("CodeNote", &request, Permission::Code)?;
         let deadline = deadline(&request);
         let note = convert::note_from_request(request.into_inner());
         let note_id = note.id.clone();
@@ -162,8 +169,8 @@ impl Coding for CodingService {
         request: Request<Streaming<CodeNoteRequest>>,
     ) -> Result<Response<Self::CodeNotesStream>, Status> {
         // A stream is one request in flight for the limit: it codes its notes one at a time, in order.
+        let who = self.authorize("CodeNotes", &request, Permission::Code)?;
         let permit = self.admit()?;
-        let who = caller(&request);
         let mut inbound = request.into_inner();
         let engine = Arc::clone(&self.engine);
         let (tx, rx) = tokio::sync::mpsc::channel(STREAM_BUFFER);
@@ -203,6 +210,7 @@ impl Coding for CodingService {
     }
 
     async fn lookup_code(&self, request: Request<LookupCodeRequest>) -> Result<Response<LookupCodeResponse>, Status> {
+        self.authorize("LookupCode", &request, Permission::Code)?;
         let details = self.engine.catalog().lookup(&request.into_inner().code)?;
         Ok(Response::new(convert::lookup_response(details)))
     }
@@ -211,6 +219,7 @@ impl Coding for CodingService {
         &self,
         request: Request<SearchCodesRequest>,
     ) -> Result<Response<SearchCodesResponse>, Status> {
+        self.authorize("SearchCodes", &request, Permission::Code)?;
         let r = request.into_inner();
         let limit = match r.limit {
             0 => DEFAULT_SEARCH_LIMIT,
@@ -228,7 +237,7 @@ impl Coding for CodingService {
         request: Request<SubmitFeedbackRequest>,
     ) -> Result<Response<SubmitFeedbackResponse>, Status> {
         let started = Instant::now();
-        let who = caller(&request);
+        let who = self.authorize("SubmitFeedback", &request, Permission::Feedback)?;
         let store = self.store()?;
         let _permit = self.admit()?;
         let r = request.into_inner();
@@ -245,8 +254,9 @@ impl Coding for CodingService {
 
     async fn get_feedback_stats(
         &self,
-        _request: Request<GetFeedbackStatsRequest>,
+        request: Request<GetFeedbackStatsRequest>,
     ) -> Result<Response<GetFeedbackStatsResponse>, Status> {
+        self.authorize("GetFeedbackStats", &request, Permission::Stats)?;
         let store = self.store()?;
         let stats = blocking(move || store.stats().map_err(Status::from)).await?;
         Ok(Response::new(convert::feedback_stats_response(stats)))
@@ -254,6 +264,18 @@ impl Coding for CodingService {
 }
 
 impl CodingService {
+    /// Who is calling: the token's principal when the server checks tokens (refusing a missing, unknown or
+    /// insufficient one, with an audit line), else the peer address.
+    fn authorize<T>(&self, method: &str, request: &Request<T>, permission: Permission) -> Result<String, Status> {
+        let peer = caller(request);
+        match &self.tokens {
+            None => Ok(peer),
+            Some(tokens) => tokens.authorize(request, permission).inspect_err(|s| {
+                audit(method, &peer, "-", code_name(s), 0, 0, Instant::now());
+            }),
+        }
+    }
+
     /// A slot for one request, or RESOURCE_EXHAUSTED at once when all are taken.
     fn admit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, Status> {
         Arc::clone(&self.permits).try_acquire_owned().map_err(|_| {

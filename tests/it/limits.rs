@@ -17,7 +17,7 @@ async fn start(max_concurrent: usize) -> Running {
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let options = cac::grpc::ServiceOptions { store: None, max_concurrent };
+        let options = cac::grpc::ServiceOptions { store: None, max_concurrent, tokens: None };
         cac::grpc::serve_with(engine(), options, listener, async {
             let _ = stopped.await;
         })
@@ -145,4 +145,48 @@ async fn code_notes_streams_in_order_with_flow_control() {
     let _ = stop.send(());
     task.await.unwrap();
     eprintln!("notes taken before the client read anything: {before_reading} of {NOTES}");
+}
+
+/// With a token file, calls need `authorization: Bearer <token>` with the call's permission.
+#[tokio::test]
+async fn bearer_tokens_and_permissions() {
+    let tokens = cac::grpc::auth::Tokens::parse(
+        "tokens",
+        "ehr 0123456789abcdef0123 code\ncoder 9876543210fedcba9876 code,feedback,stats\n",
+    )
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let options = cac::grpc::ServiceOptions { tokens: Some(tokens), ..Default::default() };
+        cac::grpc::serve_with(engine(), options, listener, async {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
+    });
+    let mut client =
+        CodingClient::new(Channel::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap());
+    let with = |token: Option<&str>, text: &str| {
+        let mut r = tonic::Request::new(request(text));
+        if let Some(t) = token {
+            r.metadata_mut().insert("authorization", format!("Bearer {t}").parse().unwrap());
+        }
+        r
+    };
+    assert_eq!(client.code_note(with(None, "Heart failure.")).await.unwrap_err().code(), Code::Unauthenticated);
+    let wrong = client.code_note(with(Some("0123456789abcdef0124"), "Heart failure.")).await.unwrap_err();
+    assert_eq!(wrong.code(), Code::Unauthenticated);
+    assert!(!wrong.message().contains("0123456789"));
+    client.code_note(with(Some("0123456789abcdef0123"), "Heart failure.")).await.unwrap();
+    let mut stats = tonic::Request::new(pb::GetFeedbackStatsRequest {});
+    stats.metadata_mut().insert("authorization", "Bearer 0123456789abcdef0123".parse().unwrap());
+    assert_eq!(client.get_feedback_stats(stats).await.unwrap_err().code(), Code::PermissionDenied);
+    // The coder may ask; without a store the answer is FAILED_PRECONDITION, past authentication.
+    let mut stats = tonic::Request::new(pb::GetFeedbackStatsRequest {});
+    stats.metadata_mut().insert("authorization", "Bearer 9876543210fedcba9876".parse().unwrap());
+    assert_eq!(client.get_feedback_stats(stats).await.unwrap_err().code(), Code::FailedPrecondition);
+    let _ = stop.send(());
+    task.await.unwrap();
 }
