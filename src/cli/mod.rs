@@ -96,6 +96,9 @@ enum Command {
         /// served, so keep the default loopback address.
         #[arg(long, env = "CAC_TOKEN_FILE")]
         token_file: Option<PathBuf>,
+        /// Serve Prometheus metrics over HTTP at this address (GET /metrics), e.g. 127.0.0.1:9464.
+        #[arg(long, env = "CAC_METRICS_ADDR")]
+        metrics_addr: Option<SocketAddr>,
     },
     /// Code one note from a file (or - for stdin) and print the suggestions.
     Code {
@@ -268,7 +271,7 @@ fn start_with(cli: &Cli, use_model: bool) -> Result<(Arc<Engine>, OnnxRuntime)> 
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
-        Command::Serve { addr, max_concurrent, token_file } => {
+        Command::Serve { addr, max_concurrent, token_file, metrics_addr } => {
             // Checked before the slow start-up, so a bad file fails at once.
             let tokens = match token_file {
                 Some(path) => {
@@ -286,7 +289,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (engine, _runtime) = start(&cli)?;
             let store = Arc::new(open_store(&cli)?);
             tracing::info!(path = %store.path().display(), note_text = cli.store_note_text, "feedback store open");
-            serve(engine, store, *addr, *max_concurrent, tokens)?;
+            let options = crate::grpc::ServiceOptions {
+                store: Some(store),
+                max_concurrent: *max_concurrent,
+                tokens,
+                metrics: Arc::new(crate::grpc::metrics::Metrics::default()),
+            };
+            serve(engine, options, *addr, *metrics_addr)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Feedback { action } => {
@@ -427,17 +436,21 @@ fn open_store(cli: &Cli) -> Result<crate::store::FeedbackStore> {
 
 fn serve(
     engine: Arc<Engine>,
-    store: Arc<crate::store::FeedbackStore>,
+    options: crate::grpc::ServiceOptions,
     addr: SocketAddr,
-    max_concurrent: usize,
-    tokens: Option<crate::grpc::auth::Tokens>,
+    metrics_addr: Option<SocketAddr>,
 ) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start tokio")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
         let local = listener.local_addr()?;
+        if let Some(m) = metrics_addr {
+            let metrics_listener =
+                tokio::net::TcpListener::bind(m).await.with_context(|| format!("cannot listen on {m} for metrics"))?;
+            tracing::info!(addr = %metrics_listener.local_addr()?, "Prometheus metrics at /metrics");
+            tokio::spawn(crate::grpc::metrics::serve_metrics(Arc::clone(&options.metrics), metrics_listener));
+        }
         tracing::info!(addr = %local, codeset = engine.codeset().version(), "cac gRPC service listening on {local}");
-        let options = crate::grpc::ServiceOptions { store: Some(store), max_concurrent, tokens };
         crate::grpc::serve_with(engine, options, listener, shutdown_signal()).await?;
         tracing::info!("stopped");
         Ok(())

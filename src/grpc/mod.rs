@@ -6,6 +6,7 @@
 //! place ([`status`]).
 pub mod auth;
 pub mod convert;
+pub mod metrics;
 pub mod service;
 pub mod status;
 

@@ -7,6 +7,7 @@ use tonic::{Request, Response, Status, Streaming};
 
 use super::auth::{Permission, Tokens};
 use super::convert;
+use super::metrics::Metrics;
 use super::pb::coding_server::{Coding, CodingServer};
 use super::pb::{
     CodeNoteRequest, CodeNoteResponse, GetFeedbackStatsRequest, GetFeedbackStatsResponse, LookupCodeRequest,
@@ -30,6 +31,7 @@ pub struct CodingService {
     permits: Arc<tokio::sync::Semaphore>,
     max_concurrent: usize,
     tokens: Option<Tokens>,
+    metrics: Arc<Metrics>,
 }
 
 /// What a server is allowed to hold, and whom it serves.
@@ -40,11 +42,18 @@ pub struct ServiceOptions {
     pub max_concurrent: usize,
     /// Bearer tokens and their permissions; every caller is served when `None`.
     pub tokens: Option<Tokens>,
+    /// Where request, coding and feedback counts go (served by [`super::metrics::serve_metrics`]).
+    pub metrics: Arc<Metrics>,
 }
 
 impl Default for ServiceOptions {
     fn default() -> ServiceOptions {
-        ServiceOptions { store: None, max_concurrent: DEFAULT_MAX_CONCURRENT, tokens: None }
+        ServiceOptions {
+            store: None,
+            max_concurrent: DEFAULT_MAX_CONCURRENT,
+            tokens: None,
+            metrics: Arc::new(Metrics::default()),
+        }
     }
 }
 
@@ -71,6 +80,7 @@ pub fn coding_server(engine: Arc<Engine>, options: ServiceOptions) -> CodingServ
         permits: Arc::new(tokio::sync::Semaphore::new(max_concurrent)),
         max_concurrent,
         tokens: options.tokens,
+        metrics: options.metrics,
     };
     CodingServer::new(service).max_decoding_message_size(limit)
 }
@@ -114,7 +124,17 @@ fn code_name(s: &Status) -> &'static str {
 
 /// One audit line per request (target `cac::audit`): who, when (the log line's time), the note id, the outcome,
 /// counts and latency. Never the note text or evidence.
-fn audit(method: &str, who: &str, note_id: &str, status: &str, items: usize, gaps: usize, started: Instant) {
+fn audit(
+    metrics: &Metrics,
+    method: &'static str,
+    who: &str,
+    note_id: &str,
+    status: &'static str,
+    items: usize,
+    gaps: usize,
+    started: Instant,
+) {
+    metrics.request(method, status, started.elapsed());
     tracing::info!(
         target: "cac::audit",
         method,
@@ -156,8 +176,11 @@ impl Coding for CodingService {
             Err(s) => Err(s),
         };
         match &result {
-            Ok(c) => audit("CodeNote", &who, &note_id, "OK", c.codes.len(), c.gaps.len(), started),
-            Err(s) => audit("CodeNote", &who, &note_id, code_name(s), 0, 0, started),
+            Ok(c) => {
+                audit(&self.metrics, "CodeNote", &who, &note_id, "OK", c.codes.len(), c.gaps.len(), started);
+                self.metrics.coded(c.codes.iter().map(|s| s.system.as_str()), c.gaps.iter().map(|g| g.kind.as_str()));
+            }
+            Err(s) => audit(&self.metrics, "CodeNote", &who, &note_id, code_name(s), 0, 0, started),
         }
         Ok(Response::new(convert::coded_note_response(result?)))
     }
@@ -173,6 +196,7 @@ impl Coding for CodingService {
         let permit = self.admit()?;
         let mut inbound = request.into_inner();
         let engine = Arc::clone(&self.engine);
+        let metrics = Arc::clone(&self.metrics);
         let (tx, rx) = tokio::sync::mpsc::channel(STREAM_BUFFER);
         tokio::spawn(async move {
             let _permit = permit;
@@ -192,11 +216,13 @@ impl Coding for CodingService {
                 let e = Arc::clone(&engine);
                 let response = match blocking(move || e.code(&note).map_err(Status::from)).await {
                     Ok(c) => {
-                        audit("CodeNotes", &who, &note_id, "OK", c.codes.len(), c.gaps.len(), started);
+                        audit(&metrics, "CodeNotes", &who, &note_id, "OK", c.codes.len(), c.gaps.len(), started);
+                        metrics
+                            .coded(c.codes.iter().map(|s| s.system.as_str()), c.gaps.iter().map(|g| g.kind.as_str()));
                         convert::coded_note_response(c)
                     }
                     Err(s) => {
-                        audit("CodeNotes", &who, &note_id, code_name(&s), 0, 0, started);
+                        audit(&metrics, "CodeNotes", &who, &note_id, code_name(&s), 0, 0, started);
                         CodeNoteResponse { note_id, error: s.message().to_string(), ..Default::default() }
                     }
                 };
@@ -242,13 +268,20 @@ impl Coding for CodingService {
         let _permit = self.admit()?;
         let r = request.into_inner();
         let note_id = r.note_id.clone();
+        let mut decision = None;
         let result = match convert::feedback_from_request(r) {
             // The insert waits for the disk (synchronous commit): off the async workers.
-            Ok(feedback) => blocking(move || store.submit(&feedback).map_err(Status::from)).await,
+            Ok(feedback) => {
+                decision = Some(feedback.decision.as_str());
+                blocking(move || store.submit(&feedback).map_err(Status::from)).await
+            }
             Err(e) => Err(Status::from(e)),
         };
         let status = result.as_ref().map_or_else(code_name, |_| "OK");
-        audit("SubmitFeedback", &who, &note_id, status, usize::from(result.is_ok()), 0, started);
+        audit(&self.metrics, "SubmitFeedback", &who, &note_id, status, usize::from(result.is_ok()), 0, started);
+        if let (Ok(_), Some(d)) = (&result, decision) {
+            self.metrics.decision(d);
+        }
         Ok(Response::new(SubmitFeedbackResponse { feedback_id: result? }))
     }
 
@@ -266,12 +299,17 @@ impl Coding for CodingService {
 impl CodingService {
     /// Who is calling: the token's principal when the server checks tokens (refusing a missing, unknown or
     /// insufficient one, with an audit line), else the peer address.
-    fn authorize<T>(&self, method: &str, request: &Request<T>, permission: Permission) -> Result<String, Status> {
+    fn authorize<T>(
+        &self,
+        method: &'static str,
+        request: &Request<T>,
+        permission: Permission,
+    ) -> Result<String, Status> {
         let peer = caller(request);
         match &self.tokens {
             None => Ok(peer),
             Some(tokens) => tokens.authorize(request, permission).inspect_err(|s| {
-                audit(method, &peer, "-", code_name(s), 0, 0, Instant::now());
+                audit(&self.metrics, method, &peer, "-", code_name(s), 0, 0, Instant::now());
             }),
         }
     }

@@ -248,9 +248,11 @@ async fn note_text_never_reaches_the_logs() {
     let log = dir.with_file_name("server.log");
     let port = free_port();
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let metrics_addr = format!("127.0.0.1:{}", free_port());
     std::fs::create_dir_all(dir.parent().unwrap()).unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_cac"))
-        .args(["serve", "--rule-scorer", "--log-level", "trace", "--addr", &addr.to_string(), "--feedback-db"])
+        .args(["serve", "--rule-scorer", "--log-level", "trace", "--metrics-addr", &metrics_addr])
+        .args(["--addr", &addr.to_string(), "--feedback-db"])
         .arg(&dir)
         .arg("--data-dir")
         .arg(project_root().join("data"))
@@ -301,6 +303,28 @@ async fn note_text_never_reaches_the_logs() {
     feedback.note_text = text.clone();
     feedback.reason = format!("not {MARKER}");
     client.submit_feedback(feedback).await.unwrap();
+    // Metrics: counts by method, status, system and decision; no note content.
+    let metrics = {
+        use std::io::{Read, Write};
+        let mut socket = std::net::TcpStream::connect(&metrics_addr).unwrap();
+        socket.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut body = String::new();
+        socket.read_to_string(&mut body).unwrap();
+        body
+    };
+    assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
+    for line in [
+        "cac_requests_total{method=\"CodeNote\",status=\"OK\"} 1",
+        "cac_requests_total{method=\"CodeNote\",status=\"INVALID_ARGUMENT\"} 2",
+        "cac_requests_total{method=\"SubmitFeedback\",status=\"OK\"} 1",
+        "cac_feedback_decisions_total{decision=\"rejected\"} 1",
+        "cac_notes_coded_total 1",
+        "cac_request_duration_seconds_count{method=\"CodeNote\"} 3",
+    ] {
+        assert!(metrics.contains(line), "{line} not in:\n{metrics}");
+    }
+    assert!(metrics.contains("cac_suggestions_total{system=\"ICD-10-CM\"}"), "{metrics}");
+    assert!(!metrics.contains(MARKER) && !metrics.contains("audit-1"));
     // SIGTERM: a graceful stop, so every log line is written.
     let _ = Command::new("kill").args(["-TERM", &server.0.id().to_string()]).status();
     let waited = Instant::now();

@@ -17,7 +17,7 @@ async fn start(max_concurrent: usize) -> Running {
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let options = cac::grpc::ServiceOptions { store: None, max_concurrent, tokens: None };
+        let options = cac::grpc::ServiceOptions { max_concurrent, ..Default::default() };
         cac::grpc::serve_with(engine(), options, listener, async {
             let _ = stopped.await;
         })
