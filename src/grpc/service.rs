@@ -130,8 +130,7 @@ fn audit(
     who: &str,
     note_id: &str,
     status: &'static str,
-    items: usize,
-    gaps: usize,
+    (items, gaps): (usize, usize),
     started: Instant,
 ) {
     metrics.request(method, status, started.elapsed());
@@ -177,10 +176,10 @@ impl Coding for CodingService {
         };
         match &result {
             Ok(c) => {
-                audit(&self.metrics, "CodeNote", &who, &note_id, "OK", c.codes.len(), c.gaps.len(), started);
+                audit(&self.metrics, "CodeNote", &who, &note_id, "OK", (c.codes.len(), c.gaps.len()), started);
                 self.metrics.coded(c.codes.iter().map(|s| s.system.as_str()), c.gaps.iter().map(|g| g.kind.as_str()));
             }
-            Err(s) => audit(&self.metrics, "CodeNote", &who, &note_id, code_name(s), 0, 0, started),
+            Err(s) => audit(&self.metrics, "CodeNote", &who, &note_id, code_name(s), (0, 0), started),
         }
         Ok(Response::new(convert::coded_note_response(result?)))
     }
@@ -216,13 +215,13 @@ impl Coding for CodingService {
                 let e = Arc::clone(&engine);
                 let response = match blocking(move || e.code(&note).map_err(Status::from)).await {
                     Ok(c) => {
-                        audit(&metrics, "CodeNotes", &who, &note_id, "OK", c.codes.len(), c.gaps.len(), started);
+                        audit(&metrics, "CodeNotes", &who, &note_id, "OK", (c.codes.len(), c.gaps.len()), started);
                         metrics
                             .coded(c.codes.iter().map(|s| s.system.as_str()), c.gaps.iter().map(|g| g.kind.as_str()));
                         convert::coded_note_response(c)
                     }
                     Err(s) => {
-                        audit(&metrics, "CodeNotes", &who, &note_id, code_name(&s), 0, 0, started);
+                        audit(&metrics, "CodeNotes", &who, &note_id, code_name(&s), (0, 0), started);
                         CodeNoteResponse { note_id, error: s.message().to_string(), ..Default::default() }
                     }
                 };
@@ -278,7 +277,7 @@ impl Coding for CodingService {
             Err(e) => Err(Status::from(e)),
         };
         let status = result.as_ref().map_or_else(code_name, |_| "OK");
-        audit(&self.metrics, "SubmitFeedback", &who, &note_id, status, usize::from(result.is_ok()), 0, started);
+        audit(&self.metrics, "SubmitFeedback", &who, &note_id, status, (usize::from(result.is_ok()), 0), started);
         if let (Ok(_), Some(d)) = (&result, decision) {
             self.metrics.decision(d);
         }
@@ -309,7 +308,7 @@ impl CodingService {
         match &self.tokens {
             None => Ok(peer),
             Some(tokens) => tokens.authorize(request, permission).inspect_err(|s| {
-                audit(&self.metrics, method, &peer, "-", code_name(s), 0, 0, Instant::now());
+                audit(&self.metrics, method, &peer, "-", code_name(s), (0, 0), Instant::now());
             }),
         }
     }
