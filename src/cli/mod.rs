@@ -3,6 +3,7 @@
 //! Start-up is the same for every command that codes: find and load the code set (`--data-dir`), load the ONNX
 //! Runtime, build the engine once. Commands then only read and write; the engine does the work.
 pub mod batch;
+mod config;
 pub mod data;
 mod print;
 
@@ -14,7 +15,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::catalog::Catalog;
 use crate::classify::features::FeatureExtractor;
@@ -54,6 +55,9 @@ struct Cli {
     /// Log level (error, warn, info, debug, trace); logs go to stderr and never contain note text.
     #[arg(long, global = true, env = "CAC_LOG_LEVEL")]
     log_level: Option<String>,
+    /// A TOML configuration file; flags and environment variables override what it says.
+    #[arg(long, global = true, env = "CAC_CONFIG")]
+    config: Option<PathBuf>,
     /// The feedback database (SQLite) for reviewers' decisions; default `<data-dir>/feedback/feedback.sqlite3`.
     #[arg(long, global = true, env = "CAC_FEEDBACK_DB")]
     feedback_db: Option<PathBuf>,
@@ -188,7 +192,13 @@ enum Command {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            eprintln!("cac: {e:#}");
+            return ExitCode::from(batch::FATAL_EXIT);
+        }
+    };
     let default_level = if matches!(cli.command, Command::Serve { .. }) { "info" } else { "warn" };
     init_logging(cli.log_level.as_deref().unwrap_or(default_level));
     match run(cli) {
@@ -198,6 +208,17 @@ pub fn main() -> ExitCode {
             ExitCode::from(batch::FATAL_EXIT)
         }
     }
+}
+
+/// Flags, then environment variables, then the configuration file, then defaults.
+fn parse() -> Result<Cli> {
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).map_err(|e| e.exit())?;
+    if let Some(path) = cli.config.clone() {
+        let file = config::read(&path)?;
+        config::apply(&mut cli, &matches, file);
+    }
+    Ok(cli)
 }
 
 fn init_logging(level: &str) {

@@ -346,3 +346,67 @@ async fn note_text_never_reaches_the_logs() {
     );
     assert!(audit.iter().any(|l| l.contains("audit-2") && l.contains("INVALID_ARGUMENT")), "{audit:?}");
 }
+
+/// Settings come from flags, then environment variables, then the `--config` file; a bad file stops start-up
+/// with the file and key named.
+#[test]
+fn config_file_below_environment_below_flags() {
+    let dir = temp_db("config");
+    let base = dir.parent().unwrap().to_path_buf();
+    std::fs::create_dir_all(&base).unwrap();
+    let (a, b, c) = (base.join("a.sqlite3"), base.join("b.sqlite3"), base.join("c.sqlite3"));
+    for (path, n) in [(&a, 1), (&b, 2), (&c, 3)] {
+        let store = FeedbackStore::open(path, false).unwrap();
+        for k in 0..n {
+            let mut f = cac::store::Feedback {
+                note_id: format!("n{k}"),
+                note: cac::store::NoteRef::Text("Heart failure.".into()),
+                code: "I50.9".into(),
+                system: "ICD-10-CM".into(),
+                score: None,
+                model_version: "m".into(),
+                codeset: "c".into(),
+                evidence: vec![],
+                decision: cac::store::Decision::Accepted,
+                reason: None,
+                new_code: None,
+                reviewer_id: "r".into(),
+                decided_at_ms: None,
+            };
+            f.note_id = format!("n{k}");
+            store.submit(&f).unwrap();
+        }
+    }
+    let config = base.join("cac.toml");
+    std::fs::write(&config, format!("feedback_db = {:?}\n", a.display().to_string())).unwrap();
+    let accepted = |env: Option<&std::path::Path>, flag: Option<&std::path::Path>| -> i64 {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cac"));
+        cmd.args(["feedback", "stats", "--json", "--config"]).arg(&config).env_remove("CAC_FEEDBACK_DB");
+        if let Some(e) = env {
+            cmd.env("CAC_FEEDBACK_DB", e);
+        }
+        if let Some(f) = flag {
+            cmd.arg("--feedback-db").arg(f);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        stats["overall"]["accepted"].as_i64().unwrap()
+    };
+    assert_eq!(accepted(None, None), 1, "the file's value");
+    assert_eq!(accepted(Some(&b), None), 2, "the environment over the file");
+    assert_eq!(accepted(Some(&b), Some(&c)), 3, "the flag over both");
+    for (text, named) in
+        [("feedbak_db = \"x\"\n", "feedbak_db"), ("[serve]\nmax_concurrent = 0\n", "serve.max_concurrent")]
+    {
+        std::fs::write(&config, text).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_cac"))
+            .args(["feedback", "stats", "--config"])
+            .arg(&config)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(125), "{err}");
+        assert!(err.contains("cac.toml") && err.contains(named), "{err}");
+    }
+}
