@@ -5,6 +5,7 @@
 pub mod batch;
 mod config;
 pub mod data;
+mod loadtest;
 mod print;
 
 use std::io::{BufReader, Read, Write};
@@ -165,6 +166,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Drive a live server with CodeNote calls at several concurrency levels; print throughput and latency.
+    Loadtest {
+        /// The server's address.
+        #[arg(long, default_value = "127.0.0.1:50051")]
+        addr: String,
+        /// Notes to send, as `cac batch` input lines ({"id", "text", "setting"}).
+        #[arg(long)]
+        notes: PathBuf,
+        /// Concurrency levels (comma-separated).
+        #[arg(long, value_delimiter = ',', default_value = "1,8,64")]
+        concurrency: Vec<usize>,
+        /// Seconds per level.
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+        /// Bearer token, when the server checks tokens.
+        #[arg(long, env = "CAC_TOKEN")]
+        token: Option<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Reviewers' decisions on suggestions, from the feedback store.
     Feedback {
         #[command(subcommand)]
@@ -317,6 +339,38 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 metrics: Arc::new(crate::grpc::metrics::Metrics::default()),
             };
             serve(engine, options, *addr, *metrics_addr)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Loadtest { addr, notes, concurrency, seconds, token, json } => {
+            if concurrency.contains(&0) || *seconds <= 0.0 {
+                bail!("--concurrency levels must be at least 1 and --seconds above 0");
+            }
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let levels = runtime.block_on(loadtest::run(
+                addr,
+                notes,
+                concurrency,
+                std::time::Duration::from_secs_f64(*seconds),
+                token.clone(),
+            ))?;
+            let mut out = std::io::stdout().lock();
+            if *json {
+                serde_json::to_writer_pretty(&mut out, &levels)?;
+                writeln!(out)?;
+            } else {
+                writeln!(
+                    out,
+                    "{:>11} {:>9} {:>7} {:>10} {:>9} {:>9} {:>9}",
+                    "concurrency", "requests", "errors", "notes/s", "p50 ms", "p99 ms", "max ms"
+                )?;
+                for l in &levels {
+                    writeln!(
+                        out,
+                        "{:>11} {:>9} {:>7} {:>10.1} {:>9.2} {:>9.2} {:>9.2}",
+                        l.concurrency, l.requests, l.errors, l.notes_per_second, l.p50_ms, l.p99_ms, l.max_ms
+                    )?;
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Feedback { action } => {

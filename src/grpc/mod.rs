@@ -14,6 +14,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
+use tokio_stream::StreamExt;
 use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::Server;
 
@@ -65,6 +66,14 @@ pub async fn serve_with(
         .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1()?;
+    // Small responses must leave at once: without TCP_NODELAY, Nagle's algorithm and the client's delayed ACK
+    // hold each answer for about 40 ms.
+    let incoming = TcpListenerStream::new(listener).map(|conn| {
+        if let Ok(c) = &conn {
+            let _ = c.set_nodelay(true);
+        }
+        conn
+    });
     // HTTP/2 windows bound what one stream or connection may have in flight: a CodeNotes client that reads slowly
     // fills them and is then held back, rather than the server buffering its notes.
     Server::builder()
@@ -73,7 +82,7 @@ pub async fn serve_with(
         .add_service(health_service)
         .add_service(reflection)
         .add_service(coding)
-        .serve_with_incoming_shutdown(TcpListenerStream::new(listener), shutdown)
+        .serve_with_incoming_shutdown(incoming, shutdown)
         .await?;
     Ok(())
 }
