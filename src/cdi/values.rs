@@ -14,6 +14,8 @@
 //!
 //! Not read: values in a table whose names and values sit on different rows (a header row "Na K Cl" above a row
 //! of numbers); the note must name the analyte next to its value.
+use std::collections::HashSet;
+
 use crate::text::{Document, Span, TokenKind};
 
 /// An analyte as the rules file defines it.
@@ -126,10 +128,12 @@ const REACH: usize = 5;
 /// Every value the note states for the given analytes.
 pub fn read(doc: &Document<'_>, analytes: &[Analyte]) -> Vec<Measurement> {
     let n = doc.tokens().len();
+    // The first word of every alias: most tokens are not one, and are passed over with one lookup.
+    let firsts: HashSet<&str> = analytes.iter().flat_map(|a| a.aliases.iter().map(|al| al[0].as_str())).collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < n {
-        let Some((a, len)) = name_at(doc, analytes, i) else {
+        let Some((a, len)) = name_at(doc, analytes, &firsts, i) else {
             i += 1;
             continue;
         };
@@ -140,7 +144,7 @@ pub fn read(doc: &Document<'_>, analytes: &[Analyte]) -> Vec<Measurement> {
         let mut skipped = 0;
         let mut read_any = false;
         while j < sentence.last && skipped <= REACH {
-            if j > i + len && name_at(doc, analytes, j).is_some() {
+            if j > i + len && name_at(doc, analytes, &firsts, j).is_some() {
                 break;
             }
             let tok = &doc.tokens()[j];
@@ -202,7 +206,10 @@ pub fn read(doc: &Document<'_>, analytes: &[Analyte]) -> Vec<Measurement> {
 }
 
 /// The analyte whose alias starts at token `i`, and the alias's length in tokens (the longest alias wins).
-fn name_at(doc: &Document<'_>, analytes: &[Analyte], i: usize) -> Option<(usize, usize)> {
+fn name_at(doc: &Document<'_>, analytes: &[Analyte], firsts: &HashSet<&str>, i: usize) -> Option<(usize, usize)> {
+    if !firsts.contains(doc.norm(i)) {
+        return None;
+    }
     let n = doc.tokens().len();
     let mut best: Option<(usize, usize)> = None;
     for (a, analyte) in analytes.iter().enumerate() {

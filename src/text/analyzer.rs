@@ -140,6 +140,10 @@ impl Analyzer {
 
 /// Letters, digits and combining marks make words (marks keep scripts that need them whole).
 fn is_word_char(c: char) -> bool {
+    // ASCII first: nearly every character of a note, and the Unicode tables are a binary search.
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
     c.is_alphanumeric() || c.is_mark()
 }
 
