@@ -190,3 +190,36 @@ async fn bearer_tokens_and_permissions() {
     let _ = stop.send(());
     task.await.unwrap();
 }
+
+/// An empty CodeNotes stream ends cleanly with no responses; a client that goes away mid-stream leaves the server
+/// serving, and its permit is given back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn empty_streams_and_clients_that_leave() {
+    use tokio_stream::StreamExt;
+    let (mut client, _, stop, task) = start(1).await;
+    let mut empty =
+        client.code_notes(tokio_stream::iter(Vec::<pb::CodeNoteRequest>::new())).await.unwrap().into_inner();
+    assert!(empty.next().await.is_none(), "no notes, no responses");
+    // Leave after the first answer of a long stream.
+    let requests = tokio_stream::iter(0..10_000).map(|n| pb::CodeNoteRequest {
+        note_id: format!("x{n}"),
+        text: "Assessment: heart failure.".into(),
+        ..Default::default()
+    });
+    let mut responses = client.code_notes(requests).await.unwrap().into_inner();
+    assert!(responses.next().await.unwrap().is_ok());
+    drop(responses);
+    // With a limit of one, the next call only succeeds once the abandoned stream has given its permit back.
+    let started = std::time::Instant::now();
+    loop {
+        match client.code_note(request("Heart failure.")).await {
+            Ok(_) => break,
+            Err(s) if s.code() == Code::ResourceExhausted && started.elapsed() < Duration::from_secs(20) => {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
+            Err(s) => panic!("the server did not recover after a client left: {s:?}"),
+        }
+    }
+    let _ = stop.send(());
+    task.await.unwrap();
+}
