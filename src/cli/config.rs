@@ -32,6 +32,7 @@ pub struct FileConfig {
     data_dir: Option<PathBuf>,
     max_note_bytes: Option<usize>,
     log_level: Option<String>,
+    log_json: Option<bool>,
     cpt_file: Option<PathBuf>,
     model: Option<PathBuf>,
     rule_scorer: Option<bool>,
@@ -98,6 +99,7 @@ pub fn apply(cli: &mut Cli, matches: &ArgMatches, file: FileConfig) {
     take!(data_dir);
     take!(max_note_bytes);
     take!(log_level);
+    take!(log_json);
     take!(cpt_file);
     take!(model);
     take!(rule_scorer);

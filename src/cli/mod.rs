@@ -56,6 +56,9 @@ struct Cli {
     /// Log level (error, warn, info, debug, trace); logs go to stderr and never contain note text.
     #[arg(long, global = true, env = "CAC_LOG_LEVEL")]
     log_level: Option<String>,
+    /// Log one JSON object per line instead of text.
+    #[arg(long, global = true, env = "CAC_LOG_JSON")]
+    log_json: bool,
     /// A TOML configuration file; flags and environment variables override what it says.
     #[arg(long, global = true, env = "CAC_CONFIG")]
     config: Option<PathBuf>,
@@ -222,7 +225,7 @@ pub fn main() -> ExitCode {
         }
     };
     let default_level = if matches!(cli.command, Command::Serve { .. }) { "info" } else { "warn" };
-    init_logging(cli.log_level.as_deref().unwrap_or(default_level));
+    init_logging(cli.log_level.as_deref().unwrap_or(default_level), cli.log_json);
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -243,16 +246,17 @@ fn parse() -> Result<Cli> {
     Ok(cli)
 }
 
-fn init_logging(level: &str) {
+fn init_logging(level: &str, json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_new(level)
         .or_else(|_| tracing_subscriber::EnvFilter::try_new("info"))
         .unwrap_or_default();
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_target(false)
-        .try_init();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if json {
+        // One JSON object per line, for log shippers; the same fields and the same rule: never note text.
+        builder.json().with_target(true).try_init()
+    } else {
+        builder.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).with_target(false).try_init()
+    };
 }
 
 /// Loads the code set and the ONNX Runtime and builds the engine. The runtime is returned so that it lives as
