@@ -160,7 +160,11 @@ impl Coding for CodingService {
         let deadline = deadline(&request);
         let note = convert::note_from_request(request.into_inner());
         let note_id = note.id.clone();
+        // A deadline already passed is answered before anything waits, so the answer is ours (DEADLINE_EXCEEDED)
+        // rather than the transport timer's.
+        let expired = deadline.is_some_and(|d| Instant::now() >= d);
         let result = match self.admit() {
+            _ if expired => Err(Status::from(crate::error::Error::DeadlineExceeded)),
             Ok(_permit) => {
                 let engine = Arc::clone(&self.engine);
                 let work = blocking(move || engine.code_until(&note, deadline).map_err(Status::from));

@@ -223,3 +223,45 @@ async fn empty_streams_and_clients_that_leave() {
     let _ = stop.send(());
     task.await.unwrap();
 }
+
+/// Bytes that are not a CodeNoteRequest get a clear error status, and the service keeps serving.
+#[tokio::test]
+async fn malformed_protobuf_is_refused_and_the_service_keeps_serving() {
+    let (mut client, addr, stop, task) = start(4).await;
+    let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let (h2, connection) = h2::client::handshake(tcp).await.unwrap();
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    let mut h2 = h2.ready().await.unwrap();
+    let raw = http::Request::builder()
+        .method("POST")
+        .uri(format!("http://{addr}/cac.v1.Coding/CodeNote"))
+        .header("content-type", "application/grpc")
+        .header("te", "trailers")
+        .body(())
+        .unwrap();
+    let (response, mut body) = h2.send_request(raw, false).unwrap();
+    // A gRPC frame (not compressed, 6 bytes) holding bytes that are no valid protobuf message.
+    let frame: &[u8] = &[0, 0, 0, 0, 6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
+    body.send_data(bytes::Bytes::from_static(frame), true).unwrap();
+    let response = response.await.unwrap();
+    let (head, mut recv) = response.into_parts();
+    // The status is in the trailers (or in the headers of a trailers-only response).
+    let mut status = head.headers.get("grpc-status").map(|v| v.to_str().unwrap().to_string());
+    while let Some(chunk) = recv.data().await {
+        let _ = chunk;
+    }
+    if status.is_none() {
+        let trailers = recv.trailers().await.unwrap().unwrap();
+        status = trailers.get("grpc-status").map(|v| v.to_str().unwrap().to_string());
+    }
+    let code = status.expect("a grpc-status").parse::<i32>().unwrap();
+    assert!(
+        [Code::Internal as i32, Code::InvalidArgument as i32].contains(&code),
+        "malformed message answered with status {code}"
+    );
+    client.code_note(request("Heart failure.")).await.unwrap();
+    let _ = stop.send(());
+    task.await.unwrap();
+}
