@@ -107,7 +107,8 @@ pub fn apply(cli: &mut Cli, matches: &ArgMatches, file: FileConfig) {
     take!(scorer_sessions);
     take!(feedback_db);
     take!(store_note_text);
-    if let (Some(s), Command::Serve { addr, max_concurrent, token_file, metrics_addr }) = (file.serve, &mut cli.command)
+    if let (Some(s), Command::Serve { addr, max_concurrent, token_file, metrics_addr, .. }) =
+        (file.serve, &mut cli.command)
     {
         if let Some(v) = s.addr
             && unset("addr")

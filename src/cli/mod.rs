@@ -107,6 +107,15 @@ enum Command {
         /// Serve Prometheus metrics over HTTP at this address (GET /metrics), e.g. 127.0.0.1:9464.
         #[arg(long, env = "CAC_METRICS_ADDR")]
         metrics_addr: Option<SocketAddr>,
+        /// Serve TLS with this certificate chain (PEM); needs --tls-key.
+        #[arg(long, env = "CAC_TLS_CERT")]
+        tls_cert: Option<PathBuf>,
+        /// The private key (PEM) of --tls-cert.
+        #[arg(long, env = "CAC_TLS_KEY")]
+        tls_key: Option<PathBuf>,
+        /// Require client certificates signed by this CA (PEM).
+        #[arg(long, env = "CAC_TLS_CLIENT_CA")]
+        tls_client_ca: Option<PathBuf>,
     },
     /// Code one note from a file (or - for stdin) and print the suggestions.
     Code {
@@ -318,7 +327,7 @@ fn start_with(cli: &Cli, use_model: bool) -> Result<(Arc<Engine>, OnnxRuntime)> 
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
-        Command::Serve { addr, max_concurrent, token_file, metrics_addr } => {
+        Command::Serve { addr, max_concurrent, token_file, metrics_addr, tls_cert, tls_key, tls_client_ca } => {
             // Checked before the slow start-up, so a bad file fails at once.
             let tokens = match token_file {
                 Some(path) => {
@@ -333,6 +342,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     None
                 }
             };
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => {
+                    let read = |p: &PathBuf, what: &str| {
+                        std::fs::read(p).with_context(|| format!("cannot read the TLS {what} {}", p.display()))
+                    };
+                    Some(crate::grpc::TlsFiles {
+                        cert_pem: read(cert, "certificate")?,
+                        key_pem: read(key, "key")?,
+                        client_ca_pem: tls_client_ca.as_ref().map(|p| read(p, "client CA")).transpose()?,
+                    })
+                }
+                (None, None) if tls_client_ca.is_none() => None,
+                _ => bail!("TLS needs both --tls-cert and --tls-key (and --tls-client-ca only with them)"),
+            };
             let (engine, _runtime) = start(&cli)?;
             let store = Arc::new(open_store(&cli)?);
             tracing::info!(path = %store.path().display(), note_text = cli.store_note_text, "feedback store open");
@@ -341,6 +364,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 max_concurrent: *max_concurrent,
                 tokens,
                 metrics: Arc::new(crate::grpc::metrics::Metrics::default()),
+                tls,
             };
             serve(engine, options, *addr, *metrics_addr)?;
             Ok(ExitCode::SUCCESS)

@@ -19,7 +19,7 @@ use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::Server;
 
 use crate::engine::Engine;
-pub use service::{DEFAULT_MAX_CONCURRENT, ServiceOptions};
+pub use service::{DEFAULT_MAX_CONCURRENT, ServiceOptions, TlsFiles};
 
 /// Generated protobuf types and service stubs of `cac.v1`.
 pub mod pb {
@@ -40,6 +40,8 @@ pub enum ServeError {
     Reflection(#[from] tonic_reflection::server::Error),
     #[error("transport: {0}")]
     Transport(#[from] tonic::transport::Error),
+    #[error("TLS: {0}")]
+    Tls(String),
 }
 
 /// Serves the Coding, Health and Reflection services on `listener` until `shutdown` completes; in-flight
@@ -60,6 +62,7 @@ pub async fn serve_with(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
     let (health, health_service) = tonic_health::server::health_reporter();
+    let tls = options.tls.clone();
     let coding = service::coding_server(engine, options);
     health.set_serving::<pb::coding_server::CodingServer<service::CodingService>>().await;
     let reflection = tonic_reflection::server::Builder::configure()
@@ -76,7 +79,16 @@ pub async fn serve_with(
     });
     // HTTP/2 windows bound what one stream or connection may have in flight: a CodeNotes client that reads slowly
     // fills them and is then held back, rather than the server buffering its notes.
-    Server::builder()
+    let mut server = Server::builder();
+    if let Some(t) = tls {
+        let mut config = tonic::transport::ServerTlsConfig::new()
+            .identity(tonic::transport::Identity::from_pem(&t.cert_pem, &t.key_pem));
+        if let Some(ca) = &t.client_ca_pem {
+            config = config.client_ca_root(tonic::transport::Certificate::from_pem(ca));
+        }
+        server = server.tls_config(config).map_err(|e| ServeError::Tls(e.to_string()))?;
+    }
+    server
         .initial_stream_window_size(STREAM_WINDOW)
         .initial_connection_window_size(CONNECTION_WINDOW)
         .add_service(health_service)

@@ -44,6 +44,25 @@ pub struct ServiceOptions {
     pub tokens: Option<Tokens>,
     /// Where request, coding and feedback counts go (served by [`super::metrics::serve_metrics`]).
     pub metrics: Arc<Metrics>,
+    /// TLS (rustls): the server's certificate chain and key, and optionally the CA whose client certificates
+    /// are required. Plain HTTP/2 when `None`.
+    pub tls: Option<TlsFiles>,
+}
+
+/// PEM contents for TLS.
+#[derive(Clone)]
+pub struct TlsFiles {
+    pub cert_pem: Vec<u8>,
+    pub key_pem: Vec<u8>,
+    /// When set, a client must present a certificate signed by this CA.
+    pub client_ca_pem: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for TlsFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the key.
+        f.debug_struct("TlsFiles").field("client_certificates_required", &self.client_ca_pem.is_some()).finish()
+    }
 }
 
 impl Default for ServiceOptions {
@@ -53,6 +72,7 @@ impl Default for ServiceOptions {
             max_concurrent: DEFAULT_MAX_CONCURRENT,
             tokens: None,
             metrics: Arc::new(Metrics::default()),
+            tls: None,
         }
     }
 }

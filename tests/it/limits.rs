@@ -265,3 +265,63 @@ async fn malformed_protobuf_is_refused_and_the_service_keeps_serving() {
     let _ = stop.send(());
     task.await.unwrap();
 }
+
+/// TLS with client certificates required: a client with a certificate from the CA is served, one without is not,
+/// and a plain-text client cannot talk to the server at all.
+#[tokio::test]
+async fn tls_with_client_certificates() {
+    use tonic::transport::{Certificate, ClientTlsConfig, Endpoint, Identity};
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let issue = |name: &str| {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert =
+            rcgen::CertificateParams::new(vec![name.to_string()]).unwrap().signed_by(&key, &ca, &ca_key).unwrap();
+        (cert.pem(), key.serialize_pem())
+    };
+    let (server_cert, server_key) = issue("localhost");
+    let (client_cert, client_key) = issue("coder-ui");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (stop, stopped) = oneshot::channel::<()>();
+    let tls = cac::grpc::TlsFiles {
+        cert_pem: server_cert.into_bytes(),
+        key_pem: server_key.into_bytes(),
+        client_ca_pem: Some(ca.pem().into_bytes()),
+    };
+    let task = tokio::spawn(async move {
+        let options = cac::grpc::ServiceOptions { tls: Some(tls), ..Default::default() };
+        cac::grpc::serve_with(engine(), options, listener, async {
+            let _ = stopped.await;
+        })
+        .await
+        .unwrap();
+    });
+    let tls = ClientTlsConfig::new().ca_certificate(Certificate::from_pem(ca.pem())).domain_name("localhost");
+    let url = format!("https://localhost:{port}");
+    let with_cert = Endpoint::from_shared(url.clone())
+        .unwrap()
+        .tls_config(tls.clone().identity(Identity::from_pem(&client_cert, &client_key)))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let coded = CodingClient::new(with_cert).code_note(request("Heart failure.")).await.unwrap().into_inner();
+    assert_eq!(coded.codes[0].code, "I50.9");
+    // Without a client certificate: refused during the handshake or on the first call.
+    let refused = match Endpoint::from_shared(url).unwrap().tls_config(tls).unwrap().connect().await {
+        Err(_) => true,
+        Ok(channel) => CodingClient::new(channel).code_note(request("Heart failure.")).await.is_err(),
+    };
+    assert!(refused, "a client without a certificate was served");
+    // Plain text against TLS.
+    let plain = match Endpoint::from_shared(format!("http://127.0.0.1:{port}")).unwrap().connect().await {
+        Err(_) => true,
+        Ok(channel) => CodingClient::new(channel).code_note(request("Heart failure.")).await.is_err(),
+    };
+    assert!(plain, "a plain-text client was served by the TLS server");
+    let _ = stop.send(());
+    task.await.unwrap();
+}
