@@ -131,6 +131,8 @@ pub struct Finding {
 #[derive(Debug, Clone)]
 pub struct IndicatorRules {
     pub analytes: Vec<Analyte>,
+    /// The first word of every analyte alias, so that reading values passes over other tokens with one lookup.
+    pub first_words: std::collections::HashSet<String>,
     pub rules: Vec<Rule>,
 }
 
@@ -192,7 +194,8 @@ impl IndicatorRules {
                 source: r.source,
             });
         }
-        Ok(IndicatorRules { analytes, rules })
+        let first_words = analytes.iter().flat_map(|a| a.aliases.iter().map(|al| al[0].clone())).collect();
+        Ok(IndicatorRules { analytes, first_words, rules })
     }
 }
 
@@ -294,37 +297,21 @@ impl Rule {
                 };
                 Some(vec![cite(m, text)])
             }
-            Criterion::Rise { analyte, by } => {
-                let (early, late) = trend(of(analyte).collect(), |e, l| l - e >= by)?;
+            Criterion::Rise { analyte, .. } | Criterion::Ratio { analyte, .. } => {
+                let holds = |e: f64, l: f64| match *c {
+                    Criterion::Rise { by, .. } => l - e >= by,
+                    Criterion::Ratio { times, .. } => e > 0.0 && l / e >= times,
+                    _ => false,
+                };
+                let (early, late) = trend(of(analyte).collect(), holds)?;
                 let a = &analytes[analyte];
+                let change = match *c {
+                    Criterion::Rise { .. } => format!("a rise of {} {}", fmt(late.value - early.value), a.unit),
+                    _ => format!("{:.1} times the earlier value", late.value / early.value),
+                };
                 Some(vec![
                     cite(early, format!("{} {} {}", a.label, shown(early), a.unit)),
-                    cite(
-                        late,
-                        format!(
-                            "then {} {} (a rise of {} {})",
-                            shown(late),
-                            a.unit,
-                            fmt(late.value - early.value),
-                            a.unit
-                        ),
-                    ),
-                ])
-            }
-            Criterion::Ratio { analyte, times } => {
-                let (early, late) = trend(of(analyte).collect(), |e, l| e > 0.0 && l / e >= times)?;
-                let a = &analytes[analyte];
-                Some(vec![
-                    cite(early, format!("{} {} {}", a.label, shown(early), a.unit)),
-                    cite(
-                        late,
-                        format!(
-                            "then {} {} ({:.1} times the earlier value)",
-                            shown(late),
-                            a.unit,
-                            late.value / early.value
-                        ),
-                    ),
+                    cite(late, format!("then {} {} ({change})", shown(late), a.unit)),
                 ])
             }
             Criterion::Term { ref phrases } => {

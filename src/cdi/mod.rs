@@ -124,7 +124,7 @@ impl CdiRules {
                 gaps.push(specificity_gap(d, spec));
             }
         }
-        let measurements = values::read(input.doc, &self.indicators.analytes);
+        let measurements = values::read(input.doc, &self.indicators.analytes, &self.indicators.first_words);
         let facts = indicators::NoteFacts {
             doc: input.doc,
             context: input.context,

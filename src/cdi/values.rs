@@ -125,15 +125,14 @@ const FOREIGN_UNITS: &[&str] = &[
 /// How far past the name (tokens) a value may be.
 const REACH: usize = 5;
 
-/// Every value the note states for the given analytes.
-pub fn read(doc: &Document<'_>, analytes: &[Analyte]) -> Vec<Measurement> {
+/// Every value the note states for the given analytes; `firsts` holds the first word of every alias (most
+/// tokens are not one, and are passed over with one lookup).
+pub fn read(doc: &Document<'_>, analytes: &[Analyte], firsts: &HashSet<String>) -> Vec<Measurement> {
     let n = doc.tokens().len();
-    // The first word of every alias: most tokens are not one, and are passed over with one lookup.
-    let firsts: HashSet<&str> = analytes.iter().flat_map(|a| a.aliases.iter().map(|al| al[0].as_str())).collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < n {
-        let Some((a, len)) = name_at(doc, analytes, &firsts, i) else {
+        let Some((a, len)) = name_at(doc, analytes, firsts, i) else {
             i += 1;
             continue;
         };
@@ -144,7 +143,7 @@ pub fn read(doc: &Document<'_>, analytes: &[Analyte]) -> Vec<Measurement> {
         let mut skipped = 0;
         let mut read_any = false;
         while j < sentence.last && skipped <= REACH {
-            if j > i + len && name_at(doc, analytes, &firsts, j).is_some() {
+            if j > i + len && name_at(doc, analytes, firsts, j).is_some() {
                 break;
             }
             let tok = &doc.tokens()[j];
@@ -206,7 +205,7 @@ pub fn read(doc: &Document<'_>, analytes: &[Analyte]) -> Vec<Measurement> {
 }
 
 /// The analyte whose alias starts at token `i`, and the alias's length in tokens (the longest alias wins).
-fn name_at(doc: &Document<'_>, analytes: &[Analyte], firsts: &HashSet<&str>, i: usize) -> Option<(usize, usize)> {
+fn name_at(doc: &Document<'_>, analytes: &[Analyte], firsts: &HashSet<String>, i: usize) -> Option<(usize, usize)> {
     if !firsts.contains(doc.norm(i)) {
         return None;
     }

@@ -183,20 +183,23 @@ impl Coding for CodingService {
         // A deadline already passed is answered before anything waits, so the answer is ours (DEADLINE_EXCEEDED)
         // rather than the transport timer's.
         let expired = deadline.is_some_and(|d| Instant::now() >= d);
-        let result = match self.admit() {
-            _ if expired => Err(Status::from(crate::error::Error::DeadlineExceeded)),
-            Ok(_permit) => {
-                let engine = Arc::clone(&self.engine);
-                let work = blocking(move || engine.code_until(&note, deadline).map_err(Status::from));
-                match deadline {
-                    // The engine stops at its next stage once the deadline passes; the caller hears at once.
-                    Some(d) => tokio::time::timeout_at(d.into(), work)
-                        .await
-                        .unwrap_or_else(|_| Err(Status::from(crate::error::Error::DeadlineExceeded))),
-                    None => work.await,
+        let result = if expired {
+            Err(Status::from(crate::error::Error::DeadlineExceeded))
+        } else {
+            match self.admit() {
+                Ok(_permit) => {
+                    let engine = Arc::clone(&self.engine);
+                    let work = blocking(move || engine.code_until(&note, deadline).map_err(Status::from));
+                    match deadline {
+                        // The engine stops at its next stage once the deadline passes; the caller hears at once.
+                        Some(d) => tokio::time::timeout_at(d.into(), work)
+                            .await
+                            .unwrap_or_else(|_| Err(Status::from(crate::error::Error::DeadlineExceeded))),
+                        None => work.await,
+                    }
                 }
+                Err(s) => Err(s),
             }
-            Err(s) => Err(s),
         };
         match &result {
             Ok(c) => {

@@ -1,19 +1,17 @@
 //! Reviewer feedback: SubmitFeedback and GetFeedbackStats over gRPC, and durability: a server killed with
 //! SIGKILL in the middle of a stream of writes keeps every decision it acknowledged, none half-written.
-use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cac::grpc::pb;
 use cac::grpc::pb::coding_client::CodingClient;
 use cac::store::FeedbackStore;
-use tokio::sync::oneshot;
 use tonic::Code;
 use tonic::transport::Channel;
 
-use crate::common::{engine, project_root};
+use crate::common::{CacServer, serve_in_process};
 
 fn temp_db(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("cac-it-feedback-{}-{name}", std::process::id()));
@@ -40,26 +38,12 @@ fn decision(n: usize, decision: &str) -> pb::SubmitFeedbackRequest {
     }
 }
 
-async fn connect(addr: SocketAddr) -> CodingClient<Channel> {
-    CodingClient::new(Channel::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap())
-}
-
 #[tokio::test]
 async fn decisions_round_trip_and_bad_ones_are_refused() {
     let path = temp_db("round-trip");
     let store = Arc::new(FeedbackStore::open(&path, false).unwrap());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let options = cac::grpc::ServiceOptions { store: Some(store), ..Default::default() };
-        cac::grpc::serve_with(engine(), options, listener, async {
-            let _ = stopped.await;
-        })
-        .await
-        .unwrap();
-    });
-    let mut client = connect(addr).await;
+    let server = serve_in_process(cac::grpc::ServiceOptions { store: Some(store), ..Default::default() }).await;
+    let mut client = server.client().await;
     for (n, d) in ["accepted", "accepted", "rejected", "modified", "added"].iter().enumerate() {
         let id = client.submit_feedback(decision(n, d)).await.unwrap().into_inner().feedback_id;
         assert!(id > 0);
@@ -81,8 +65,7 @@ async fn decisions_round_trip_and_bad_ones_are_refused() {
     let status = client.submit_feedback(bad).await.unwrap_err();
     assert_eq!(status.code(), Code::InvalidArgument);
     assert!(!status.message().contains("MARKER"), "{status:?}");
-    let _ = stop.send(());
-    task.await.unwrap();
+    server.shutdown().await;
 
     // The note text is not in the database, only its hash.
     let bytes = std::fs::read(&path).unwrap();
@@ -94,63 +77,20 @@ async fn decisions_round_trip_and_bad_ones_are_refused() {
 
 #[tokio::test]
 async fn without_a_store_feedback_is_refused_clearly() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        cac::grpc::serve(engine(), listener, async {
-            let _ = stopped.await;
-        })
-        .await
-        .unwrap();
-    });
-    let mut client = connect(addr).await;
+    let server = serve_in_process(Default::default()).await;
+    let mut client = server.client().await;
     let status = client.submit_feedback(decision(1, "accepted")).await.unwrap_err();
     assert_eq!(status.code(), Code::FailedPrecondition);
-    let _ = stop.send(());
-    task.await.unwrap();
-}
-
-/// Kills the process when dropped, so a failing test leaves no server behind.
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    server.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_loses_no_acknowledged_decision() {
     let path = temp_db("sigkill");
-    let port = free_port();
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_cac"))
-        .args(["serve", "--rule-scorer", "--addr", &addr.to_string(), "--feedback-db"])
-        .arg(&path)
-        .arg("--data-dir")
-        .arg(project_root().join("data"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("cac serve starts");
-    let mut server = Killed(child);
-    // Wait for the server to listen.
-    let started = Instant::now();
-    let channel = loop {
-        match Channel::from_shared(format!("http://{addr}")).unwrap().connect().await {
-            Ok(c) => break c,
-            Err(_) if started.elapsed() < Duration::from_secs(60) => {
-                tokio::time::sleep(Duration::from_millis(50)).await
-            }
-            Err(e) => panic!("server did not come up: {e}"),
-        }
-    };
+    let mut server = CacServer::start(|cmd| {
+        cmd.args(["--rule-scorer", "--feedback-db"]).arg(&path);
+    });
+    let channel = Channel::from_shared(format!("http://{}", server.addr)).unwrap().connect().await.unwrap();
     // Four writers submit decisions; the server is killed once 200 are acknowledged, mid-stream.
     let (acked_tx, mut acked_rx) = tokio::sync::mpsc::unbounded_channel::<(i64, String)>();
     let mut writers = Vec::new();
@@ -176,8 +116,8 @@ async fn sigkill_loses_no_acknowledged_decision() {
         acked.push(a);
         if acked.len() == 200 {
             // SIGKILL: no shutdown, no flush.
-            server.0.kill().expect("kill");
-            let _ = server.0.wait();
+            server.child.kill().expect("kill");
+            let _ = server.child.wait();
         }
     }
     for w in writers {
@@ -246,32 +186,15 @@ async fn note_text_never_reaches_the_logs() {
     const MARKER: &str = "ZEBRA-QUOKKA-7731";
     let dir = temp_db("logs");
     let log = dir.with_file_name("server.log");
-    let port = free_port();
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let metrics_addr = format!("127.0.0.1:{}", free_port());
+    let metrics_addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().to_string();
     std::fs::create_dir_all(dir.parent().unwrap()).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_cac"))
-        .args(["serve", "--rule-scorer", "--log-level", "trace", "--metrics-addr", &metrics_addr])
-        .args(["--addr", &addr.to_string(), "--feedback-db"])
-        .arg(&dir)
-        .arg("--data-dir")
-        .arg(project_root().join("data"))
-        .env("RUST_LOG", "trace")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .expect("cac serve starts");
-    let mut server = Killed(child);
-    let started = Instant::now();
-    let channel = loop {
-        match Channel::from_shared(format!("http://{addr}")).unwrap().connect().await {
-            Ok(c) => break c,
-            Err(_) if started.elapsed() < Duration::from_secs(60) => {
-                tokio::time::sleep(Duration::from_millis(50)).await
-            }
-            Err(e) => panic!("server did not come up: {e}"),
-        }
-    };
+    let mut server = CacServer::start(|cmd| {
+        cmd.args(["--rule-scorer", "--log-level", "trace", "--metrics-addr", &metrics_addr, "--feedback-db"])
+            .arg(&dir)
+            .env("RUST_LOG", "trace")
+            .stderr(std::fs::File::create(&log).unwrap());
+    });
+    let channel = Channel::from_shared(format!("http://{}", server.addr)).unwrap().connect().await.unwrap();
     let mut client = CodingClient::new(channel);
     let text = format!("Assessment: {MARKER} has acute systolic heart failure. Na 128. Denies {MARKER} pain.");
     let coded = client
@@ -326,9 +249,9 @@ async fn note_text_never_reaches_the_logs() {
     assert!(metrics.contains("cac_suggestions_total{system=\"ICD-10-CM\"}"), "{metrics}");
     assert!(!metrics.contains(MARKER) && !metrics.contains("audit-1"));
     // SIGTERM: a graceful stop, so every log line is written.
-    let _ = Command::new("kill").args(["-TERM", &server.0.id().to_string()]).status();
+    let _ = Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status();
     let waited = Instant::now();
-    while server.0.try_wait().unwrap().is_none() && waited.elapsed() < Duration::from_secs(20) {
+    while server.child.try_wait().unwrap().is_none() && waited.elapsed() < Duration::from_secs(20) {
         std::thread::sleep(Duration::from_millis(50));
     }
     let logs = std::fs::read_to_string(&log).unwrap();

@@ -1,11 +1,7 @@
 //! gRPC round trip, served in-process on 127.0.0.1:0: CodeNote, LookupCode, SearchCodes, health, reflection.
-use std::net::SocketAddr;
-
 use cac::grpc::pb;
 use cac::grpc::pb::coding_client::CodingClient;
-use tokio::sync::oneshot;
 use tonic::Code;
-use tonic::transport::Channel;
 use tonic_health::pb::health_client::HealthClient;
 use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus};
 use tonic_reflection::pb::v1::ServerReflectionRequest;
@@ -13,37 +9,10 @@ use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
 use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
 use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
 
-use crate::common::engine;
+use crate::common::{InProcess, serve_in_process};
 
-struct Server {
-    addr: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-async fn start() -> Server {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        cac::grpc::serve(engine(), listener, async {
-            let _ = stopped.await;
-        })
-        .await
-        .expect("server runs");
-    });
-    Server { addr, stop: Some(stop), task }
-}
-
-impl Server {
-    async fn channel(&self) -> Channel {
-        Channel::from_shared(format!("http://{}", self.addr)).unwrap().connect().await.unwrap()
-    }
-
-    async fn shutdown(mut self) {
-        let _ = self.stop.take().unwrap().send(());
-        self.task.await.unwrap();
-    }
+async fn start() -> InProcess {
+    serve_in_process(Default::default()).await
 }
 
 #[tokio::test]

@@ -4,28 +4,14 @@ use std::time::Duration;
 
 use cac::grpc::pb;
 use cac::grpc::pb::coding_client::CodingClient;
-use tokio::sync::oneshot;
 use tonic::Code;
 use tonic::transport::Channel;
 
-use crate::common::engine;
+use crate::common::{InProcess, engine, serve_in_process};
 
-type Running = (CodingClient<Channel>, std::net::SocketAddr, oneshot::Sender<()>, tokio::task::JoinHandle<()>);
-
-async fn start(max_concurrent: usize) -> Running {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let options = cac::grpc::ServiceOptions { max_concurrent, ..Default::default() };
-        cac::grpc::serve_with(engine(), options, listener, async {
-            let _ = stopped.await;
-        })
-        .await
-        .unwrap();
-    });
-    let channel = Channel::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap();
-    (CodingClient::new(channel), addr, stop, task)
+async fn start(max_concurrent: usize) -> (CodingClient<Channel>, InProcess) {
+    let server = serve_in_process(cac::grpc::ServiceOptions { max_concurrent, ..Default::default() }).await;
+    (server.client().await, server)
 }
 
 /// A note long enough to keep the engine busy for a while.
@@ -41,7 +27,7 @@ fn request(text: &str) -> pb::CodeNoteRequest {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_beyond_the_limit_are_refused_at_once() {
-    let (client, _, stop, task) = start(1).await;
+    let (client, server) = start(1).await;
     let text = long_note();
     let calls: Vec<_> = (0..8)
         .map(|_| {
@@ -59,13 +45,12 @@ async fn requests_beyond_the_limit_are_refused_at_once() {
     assert!(outcomes.iter().all(|o| o.is_ok() || *o == Err(Code::ResourceExhausted)), "{outcomes:?}");
     // Still serving.
     client.clone().code_note(request("Heart failure.")).await.unwrap();
-    let _ = stop.send(());
-    task.await.unwrap();
+    server.shutdown().await;
 }
 
 #[tokio::test]
 async fn a_passed_deadline_is_deadline_exceeded_and_the_service_keeps_serving() {
-    let (mut client, _, stop, task) = start(4).await;
+    let (mut client, server) = start(4).await;
     // The deadline as any gRPC client sends it (the grpc-timeout header), without the tonic client's own timer.
     let mut r = tonic::Request::new(request("Heart failure."));
     r.metadata_mut().insert("grpc-timeout", "1m".parse().unwrap());
@@ -81,8 +66,7 @@ async fn a_passed_deadline_is_deadline_exceeded_and_the_service_keeps_serving() 
     r.set_timeout(Duration::from_secs(30));
     let coded = client.code_note(r).await.unwrap().into_inner();
     assert_eq!(coded.codes[0].code, "I50.9");
-    let _ = stop.send(());
-    task.await.unwrap();
+    server.shutdown().await;
 }
 
 /// The engine itself stops between stages once the deadline has passed.
@@ -102,7 +86,8 @@ async fn code_notes_streams_in_order_with_flow_control() {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use tokio_stream::StreamExt;
 
-    let (_, addr, stop, task) = start(4).await;
+    let (_, server) = start(4).await;
+    let addr = server.addr;
     // A client with small receive windows: it holds few unread responses.
     let mut client = CodingClient::new(
         tonic::transport::Endpoint::from_shared(format!("http://{addr}"))
@@ -142,8 +127,7 @@ async fn code_notes_streams_in_order_with_flow_control() {
             assert!(r.error.is_empty() && r.codes.iter().any(|c| c.code == "I50.9"), "{r:?}");
         }
     }
-    let _ = stop.send(());
-    task.await.unwrap();
+    server.shutdown().await;
     eprintln!("notes taken before the client read anything: {before_reading} of {NOTES}");
 }
 
@@ -155,19 +139,8 @@ async fn bearer_tokens_and_permissions() {
         "ehr 0123456789abcdef0123 code\ncoder 9876543210fedcba9876 code,feedback,stats\n",
     )
     .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let options = cac::grpc::ServiceOptions { tokens: Some(tokens), ..Default::default() };
-        cac::grpc::serve_with(engine(), options, listener, async {
-            let _ = stopped.await;
-        })
-        .await
-        .unwrap();
-    });
-    let mut client =
-        CodingClient::new(Channel::from_shared(format!("http://{addr}")).unwrap().connect().await.unwrap());
+    let server = serve_in_process(cac::grpc::ServiceOptions { tokens: Some(tokens), ..Default::default() }).await;
+    let mut client = server.client().await;
     let with = |token: Option<&str>, text: &str| {
         let mut r = tonic::Request::new(request(text));
         if let Some(t) = token {
@@ -187,8 +160,7 @@ async fn bearer_tokens_and_permissions() {
     let mut stats = tonic::Request::new(pb::GetFeedbackStatsRequest {});
     stats.metadata_mut().insert("authorization", "Bearer 9876543210fedcba9876".parse().unwrap());
     assert_eq!(client.get_feedback_stats(stats).await.unwrap_err().code(), Code::FailedPrecondition);
-    let _ = stop.send(());
-    task.await.unwrap();
+    server.shutdown().await;
 }
 
 /// An empty CodeNotes stream ends cleanly with no responses; a client that goes away mid-stream leaves the server
@@ -196,7 +168,7 @@ async fn bearer_tokens_and_permissions() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn empty_streams_and_clients_that_leave() {
     use tokio_stream::StreamExt;
-    let (mut client, _, stop, task) = start(1).await;
+    let (mut client, server) = start(1).await;
     let mut empty =
         client.code_notes(tokio_stream::iter(Vec::<pb::CodeNoteRequest>::new())).await.unwrap().into_inner();
     assert!(empty.next().await.is_none(), "no notes, no responses");
@@ -220,14 +192,14 @@ async fn empty_streams_and_clients_that_leave() {
             Err(s) => panic!("the server did not recover after a client left: {s:?}"),
         }
     }
-    let _ = stop.send(());
-    task.await.unwrap();
+    server.shutdown().await;
 }
 
 /// Bytes that are not a CodeNoteRequest get a clear error status, and the service keeps serving.
 #[tokio::test]
 async fn malformed_protobuf_is_refused_and_the_service_keeps_serving() {
-    let (mut client, addr, stop, task) = start(4).await;
+    let (mut client, server) = start(4).await;
+    let addr = server.addr;
     let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
     let (h2, connection) = h2::client::handshake(tcp).await.unwrap();
     tokio::spawn(async move {
@@ -262,8 +234,7 @@ async fn malformed_protobuf_is_refused_and_the_service_keeps_serving() {
         "malformed message answered with status {code}"
     );
     client.code_note(request("Heart failure.")).await.unwrap();
-    let _ = stop.send(());
-    task.await.unwrap();
+    server.shutdown().await;
 }
 
 /// TLS with client certificates required: a client with a certificate from the CA is served, one without is not,
@@ -283,22 +254,13 @@ async fn tls_with_client_certificates() {
     };
     let (server_cert, server_key) = issue("localhost");
     let (client_cert, client_key) = issue("coder-ui");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let (stop, stopped) = oneshot::channel::<()>();
     let tls = cac::grpc::TlsFiles {
         cert_pem: server_cert.into_bytes(),
         key_pem: server_key.into_bytes(),
         client_ca_pem: Some(ca.pem().into_bytes()),
     };
-    let task = tokio::spawn(async move {
-        let options = cac::grpc::ServiceOptions { tls: Some(tls), ..Default::default() };
-        cac::grpc::serve_with(engine(), options, listener, async {
-            let _ = stopped.await;
-        })
-        .await
-        .unwrap();
-    });
+    let server = serve_in_process(cac::grpc::ServiceOptions { tls: Some(tls), ..Default::default() }).await;
+    let port = server.addr.port();
     let tls = ClientTlsConfig::new().ca_certificate(Certificate::from_pem(ca.pem())).domain_name("localhost");
     let url = format!("https://localhost:{port}");
     let with_cert = Endpoint::from_shared(url.clone())
@@ -322,6 +284,5 @@ async fn tls_with_client_certificates() {
         Ok(channel) => CodingClient::new(channel).code_note(request("Heart failure.")).await.is_err(),
     };
     assert!(plain, "a plain-text client was served by the TLS server");
-    let _ = stop.send(());
-    task.await.unwrap();
+    server.shutdown().await;
 }
