@@ -9,7 +9,12 @@
 //! * `description`: subword ids of the code's description, [`DESCRIPTION_LEN`] at most.
 //!
 //! Id 0 is padding in both id inputs. The note is tokenized once; each candidate takes the subwords whose
-//! character offsets fall in its evidence's sentences.
+//! character offsets fall in its evidence's sentences. A description's ids never change, so they are computed once
+//! per description and kept (the code set bounds that memory); tokenizing them for every candidate of every note
+//! was a fifth of the engine's time.
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
 use serde::Serialize;
 use tokenizers::Tokenizer;
 
@@ -109,6 +114,8 @@ pub struct CandidateFeatures {
 /// Computes features; holds the subword tokenizer.
 pub struct FeatureExtractor {
     tokenizer: Tokenizer,
+    /// Description text -> its first [`DESCRIPTION_LEN`] subword ids.
+    descriptions: RwLock<HashMap<Box<str>, Arc<[i64]>>>,
 }
 
 impl std::fmt::Debug for FeatureExtractor {
@@ -121,7 +128,7 @@ impl FeatureExtractor {
     /// From the tokenizer JSON (`models/tokenizer.json`).
     pub fn from_json(json: &str) -> Result<FeatureExtractor, BuildError> {
         let tokenizer = json.parse::<Tokenizer>().map_err(|e| BuildError::Onnx(format!("tokenizer.json: {e}")))?;
-        Ok(FeatureExtractor { tokenizer })
+        Ok(FeatureExtractor { tokenizer, descriptions: RwLock::default() })
     }
 
     /// The tokenizer shipped with the binary.
@@ -135,6 +142,17 @@ impl FeatureExtractor {
             Ok(enc) => enc.get_ids().iter().zip(enc.get_offsets()).map(|(&id, &(b, e))| (id as i64, b, e)).collect(),
             Err(_) => Vec::new(),
         }
+    }
+
+    /// Subword ids of a code description, from the cache when it has been seen before.
+    fn description_ids(&self, description: &str) -> Arc<[i64]> {
+        // A poisoned lock only means another thread panicked mid-insert; the map itself is still whole.
+        if let Some(ids) = self.descriptions.read().unwrap_or_else(|e| e.into_inner()).get(description) {
+            return Arc::clone(ids);
+        }
+        let ids: Arc<[i64]> = self.subwords(description).into_iter().map(|s| s.0).take(DESCRIPTION_LEN).collect();
+        self.descriptions.write().unwrap_or_else(|e| e.into_inner()).insert(description.into(), Arc::clone(&ids));
+        ids
     }
 
     /// Features of every candidate of a note, in order.
@@ -193,12 +211,7 @@ impl FeatureExtractor {
                 CandidateFeatures {
                     dense: f,
                     context: context_ids(doc, c, &subwords),
-                    description: self
-                        .subwords(&code.description)
-                        .into_iter()
-                        .map(|s| s.0)
-                        .take(DESCRIPTION_LEN)
-                        .collect(),
+                    description: self.description_ids(&code.description).to_vec(),
                 }
             })
             .collect()

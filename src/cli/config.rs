@@ -13,6 +13,7 @@
 //! [serve]
 //! addr = "127.0.0.1:50051"
 //! max_concurrent = 64
+//! engine_threads = 2
 //! token_file = "/etc/cac/tokens"
 //! metrics_addr = "127.0.0.1:9464"
 //! ```
@@ -48,6 +49,7 @@ pub struct FileConfig {
 struct ServeConfig {
     addr: Option<SocketAddr>,
     max_concurrent: Option<usize>,
+    engine_threads: Option<usize>,
     token_file: Option<PathBuf>,
     metrics_addr: Option<SocketAddr>,
 }
@@ -70,6 +72,9 @@ pub fn read(path: &Path) -> Result<FileConfig> {
     }
     if config.serve.as_ref().and_then(|s| s.max_concurrent) == Some(0) {
         bad("serve.max_concurrent", "must be at least 1")?;
+    }
+    if config.serve.as_ref().and_then(|s| s.engine_threads) == Some(0) {
+        bad("serve.engine_threads", "must be at least 1")?;
     }
     Ok(config)
 }
@@ -107,7 +112,7 @@ pub fn apply(cli: &mut Cli, matches: &ArgMatches, file: FileConfig) {
     take!(scorer_sessions);
     take!(feedback_db);
     take!(store_note_text);
-    if let (Some(s), Command::Serve { addr, max_concurrent, token_file, metrics_addr, .. }) =
+    if let (Some(s), Command::Serve { addr, max_concurrent, engine_threads, token_file, metrics_addr, .. }) =
         (file.serve, &mut cli.command)
     {
         if let Some(v) = s.addr
@@ -119,6 +124,11 @@ pub fn apply(cli: &mut Cli, matches: &ArgMatches, file: FileConfig) {
             && unset("max_concurrent")
         {
             *max_concurrent = v;
+        }
+        if let Some(v) = s.engine_threads
+            && unset("engine_threads")
+        {
+            *engine_threads = Some(v);
         }
         if let Some(v) = s.token_file
             && unset("token_file")

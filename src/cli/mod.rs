@@ -100,6 +100,10 @@ enum Command {
         /// Most requests worked on at once; one more gets RESOURCE_EXHAUSTED at once instead of waiting in a queue.
         #[arg(long, env = "CAC_MAX_CONCURRENT", default_value_t = crate::grpc::DEFAULT_MAX_CONCURRENT)]
         max_concurrent: usize,
+        /// Threads that code notes; admitted requests beyond them wait their turn (default: one per core this
+        /// process may run on, so `taskset` and CPU quotas are respected).
+        #[arg(long, env = "CAC_ENGINE_THREADS")]
+        engine_threads: Option<usize>,
         /// Callers and their bearer tokens (`principal token permissions` per line); without it every caller is
         /// served, so keep the default loopback address.
         #[arg(long, env = "CAC_TOKEN_FILE")]
@@ -235,6 +239,7 @@ pub fn main() -> ExitCode {
     };
     let default_level = if matches!(cli.command, Command::Serve { .. }) { "info" } else { "warn" };
     init_logging(cli.log_level.as_deref().unwrap_or(default_level), cli.log_json);
+    std::panic::set_hook(Box::new(report_panic));
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -242,6 +247,15 @@ pub fn main() -> ExitCode {
             ExitCode::from(batch::FATAL_EXIT)
         }
     }
+}
+
+/// Logs a panic by where it happened only. The standard hook prints the panic's message, and messages can quote
+/// the text they were handed (a string slice's panic names the string), which here is a note: PHI must not reach
+/// stderr that way. The request is still answered (INTERNAL) by whoever caught the panic.
+fn report_panic(info: &std::panic::PanicHookInfo<'_>) {
+    let location = info.location().map_or_else(|| "unknown".to_string(), |l| format!("{}:{}", l.file(), l.line()));
+    let thread = std::thread::current().name().unwrap_or("unnamed").to_string();
+    tracing::error!(%location, %thread, "internal error (panic); its message is withheld as it may quote a note");
 }
 
 /// Flags, then environment variables, then the configuration file, then defaults.
@@ -327,7 +341,19 @@ fn start_with(cli: &Cli, use_model: bool) -> Result<(Arc<Engine>, OnnxRuntime)> 
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match &cli.command {
-        Command::Serve { addr, max_concurrent, token_file, metrics_addr, tls_cert, tls_key, tls_client_ca } => {
+        Command::Serve {
+            addr,
+            max_concurrent,
+            engine_threads,
+            token_file,
+            metrics_addr,
+            tls_cert,
+            tls_key,
+            tls_client_ca,
+        } => {
+            if *max_concurrent == 0 || *engine_threads == Some(0) {
+                bail!("--max-concurrent and --engine-threads must be at least 1");
+            }
             // Checked before the slow start-up, so a bad file fails at once.
             let tokens = match token_file {
                 Some(path) => {
@@ -365,6 +391,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 tokens,
                 metrics: Arc::new(crate::grpc::metrics::Metrics::default()),
                 tls,
+                engine_threads: engine_threads.unwrap_or(0),
             };
             serve(engine, options, *addr, *metrics_addr)?;
             Ok(ExitCode::SUCCESS)

@@ -1,14 +1,15 @@
 //! The gRPC service `cac.v1.Coding`, with `grpc.health.v1.Health` and server reflection (v1) beside it so that
 //! standard tools (grpcurl, grpc_health_probe) and generated clients in any language can find and call it.
 //!
-//! Handlers are thin ([`service`]): validate, convert ([`convert`]), run the engine on a blocking thread (coding
-//! is CPU work and must not stall the async runtime), convert back. Engine errors become gRPC statuses in one
+//! Handlers are thin ([`service`]): validate, convert ([`convert`]), run the engine on one of a fixed set of
+//! worker threads ([`workers`]: coding is CPU work and must not stall the async runtime), convert back. Engine errors become gRPC statuses in one
 //! place ([`status`]).
 pub mod auth;
 pub mod convert;
 pub mod metrics;
 pub mod service;
 pub mod status;
+pub mod workers;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -42,6 +43,8 @@ pub enum ServeError {
     Transport(#[from] tonic::transport::Error),
     #[error("TLS: {0}")]
     Tls(String),
+    #[error("cannot start the engine's worker threads: {0}")]
+    Workers(#[from] std::io::Error),
 }
 
 /// Serves the Coding, Health and Reflection services on `listener` until `shutdown` completes; in-flight
@@ -63,7 +66,7 @@ pub async fn serve_with(
 ) -> Result<(), ServeError> {
     let (health, health_service) = tonic_health::server::health_reporter();
     let tls = options.tls.clone();
-    let coding = service::coding_server(engine, options);
+    let coding = service::coding_server(engine, options)?;
     health.set_serving::<pb::coding_server::CodingServer<service::CodingService>>().await;
     let reflection = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(pb::FILE_DESCRIPTOR_SET)

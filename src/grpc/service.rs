@@ -13,6 +13,7 @@ use super::pb::{
     CodeNoteRequest, CodeNoteResponse, GetFeedbackStatsRequest, GetFeedbackStatsResponse, LookupCodeRequest,
     LookupCodeResponse, SearchCodesRequest, SearchCodesResponse, SubmitFeedbackRequest, SubmitFeedbackResponse,
 };
+use super::workers::Workers;
 use crate::engine::Engine;
 use crate::store::FeedbackStore;
 
@@ -32,6 +33,8 @@ pub struct CodingService {
     max_concurrent: usize,
     tokens: Option<Tokens>,
     metrics: Arc<Metrics>,
+    /// The threads that code notes and search codes.
+    workers: Arc<Workers>,
 }
 
 /// What a server is allowed to hold, and whom it serves.
@@ -47,6 +50,8 @@ pub struct ServiceOptions {
     /// TLS (rustls): the server's certificate chain and key, and optionally the CA whose client certificates
     /// are required. Plain HTTP/2 when `None`.
     pub tls: Option<TlsFiles>,
+    /// Threads that code notes (0: one per core this process may run on); admitted requests beyond them wait.
+    pub engine_threads: usize,
 }
 
 /// PEM contents for TLS.
@@ -73,6 +78,7 @@ impl Default for ServiceOptions {
             tokens: None,
             metrics: Arc::new(Metrics::default()),
             tls: None,
+            engine_threads: 0,
         }
     }
 }
@@ -91,9 +97,11 @@ const DEADLINE_MARGIN: Duration = Duration::from_millis(2);
 /// The Coding service, with a message-size limit that lets a note just over `--max-note-bytes` through to the
 /// engine (which refuses it with a clear INVALID_ARGUMENT) while messages far beyond it are refused by the
 /// transport (RESOURCE_EXHAUSTED) before they are buffered.
-pub fn coding_server(engine: Arc<Engine>, options: ServiceOptions) -> CodingServer<CodingService> {
+pub fn coding_server(engine: Arc<Engine>, options: ServiceOptions) -> std::io::Result<CodingServer<CodingService>> {
     let limit = engine.max_note_bytes().saturating_mul(2).saturating_add(MESSAGE_OVERHEAD);
     let max_concurrent = options.max_concurrent.max(1);
+    let workers = Arc::new(Workers::start(options.engine_threads)?);
+    tracing::info!(threads = workers.threads(), max_concurrent, "engine workers started");
     let service = CodingService {
         engine,
         store: options.store,
@@ -101,8 +109,9 @@ pub fn coding_server(engine: Arc<Engine>, options: ServiceOptions) -> CodingServ
         max_concurrent,
         tokens: options.tokens,
         metrics: options.metrics,
+        workers,
     };
-    CodingServer::new(service).max_decoding_message_size(limit)
+    Ok(CodingServer::new(service).max_decoding_message_size(limit))
 }
 
 /// The caller's deadline from the `grpc-timeout` header ("250m", "5S", "1M", "100u", "20n", "1H").
@@ -167,7 +176,7 @@ fn audit(
     );
 }
 
-/// Runs CPU-bound engine work off the async runtime's worker threads.
+/// Runs work that waits on the disk off the async runtime's threads.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, Status> + Send + 'static) -> Result<T, Status> {
     tokio::task::spawn_blocking(f).await.map_err(|_| Status::internal("the request's worker failed"))?
 }
@@ -189,7 +198,7 @@ impl Coding for CodingService {
             match self.admit() {
                 Ok(_permit) => {
                     let engine = Arc::clone(&self.engine);
-                    let work = blocking(move || engine.code_until(&note, deadline).map_err(Status::from));
+                    let work = self.workers.run(move || engine.code_until(&note, deadline).map_err(Status::from));
                     match deadline {
                         // The engine stops at its next stage once the deadline passes; the caller hears at once.
                         Some(d) => tokio::time::timeout_at(d.into(), work)
@@ -223,6 +232,7 @@ impl Coding for CodingService {
         let mut inbound = request.into_inner();
         let engine = Arc::clone(&self.engine);
         let metrics = Arc::clone(&self.metrics);
+        let workers = Arc::clone(&self.workers);
         let (tx, rx) = tokio::sync::mpsc::channel(STREAM_BUFFER);
         tokio::spawn(async move {
             let _permit = permit;
@@ -240,7 +250,7 @@ impl Coding for CodingService {
                 let note = convert::note_from_request(next);
                 let note_id = note.id.clone();
                 let e = Arc::clone(&engine);
-                let response = match blocking(move || e.code(&note).map_err(Status::from)).await {
+                let response = match workers.run(move || e.code(&note).map_err(Status::from)).await {
                     Ok(c) => {
                         audit(&metrics, "CodeNotes", &who, &note_id, "OK", (c.codes.len(), c.gaps.len()), started);
                         metrics
@@ -279,8 +289,10 @@ impl Coding for CodingService {
         };
         let _permit = self.admit()?;
         let engine = Arc::clone(&self.engine);
-        let hits =
-            blocking(move || engine.catalog().search(&r.query, limit, r.billable_only).map_err(Status::from)).await?;
+        let hits = self
+            .workers
+            .run(move || engine.catalog().search(&r.query, limit, r.billable_only).map_err(Status::from))
+            .await?;
         Ok(Response::new(convert::search_response(self.engine.codeset().version(), hits)))
     }
 
