@@ -91,7 +91,79 @@ pub struct CodedNote {
     pub gaps: Vec<Gap>,
 }
 
+impl CodedNote {
+    /// Every evidence span of the answer: suggested codes, excluded codes and gaps.
+    pub fn evidence(&self) -> impl Iterator<Item = &Evidence> {
+        self.codes
+            .iter()
+            .chain(self.excluded.iter().map(|x| &x.suggestion))
+            .flat_map(|s| &s.evidence)
+            .chain(self.gaps.iter().flat_map(|g| &g.evidence))
+    }
+
+    /// What breaks the offset contract against the note's `text`: a span that is empty, runs past the note, or
+    /// whose `text` is not the slice it names. Empty when the answer is sound. The messages name offsets only,
+    /// never text (the property tests and fuzz targets report them).
+    pub fn span_faults(&self, text: &str) -> Vec<String> {
+        // Byte offset of every character boundary, so character offsets index the text directly.
+        let bounds: Vec<usize> = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len())).collect();
+        let chars = bounds.len() - 1;
+        self.evidence()
+            .filter_map(|e| {
+                if e.begin >= e.end || e.end > chars {
+                    Some(format!("span {}..{} is empty or outside the note's {chars} characters", e.begin, e.end))
+                } else if text[bounds[e.begin]..bounds[e.end]] != e.text {
+                    Some(format!("span {}..{}: its text is not the note's slice at those offsets", e.begin, e.end))
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+}
+
 /// Scores are reported to four decimals: more digits would claim a precision the model does not have.
 pub(crate) fn round_score(score: f32) -> f64 {
     (f64::from(score) * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note_with(spans: &[(usize, usize, &str)]) -> CodedNote {
+        let evidence = spans
+            .iter()
+            .map(|&(begin, end, text)| Evidence { begin, end, text: text.into(), assertion: Assertion::default() })
+            .collect();
+        CodedNote {
+            id: "n".into(),
+            codeset: String::new(),
+            model_version: String::new(),
+            codes: vec![Suggestion {
+                code: "I50.9".into(),
+                system: "ICD-10-CM".into(),
+                description: String::new(),
+                score: 1.0,
+                billable: true,
+                evidence,
+                sequence: None,
+                rationale: String::new(),
+                cc: false,
+                mcc: false,
+            }],
+            excluded: Vec::new(),
+            gaps: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn span_faults_counts_characters_and_finds_every_kind_of_fault() {
+        // "é" is two bytes and one character: offsets are characters.
+        let text = "né CHF";
+        assert!(note_with(&[(3, 6, "CHF"), (0, 2, "né")]).span_faults(text).is_empty());
+        let faults = note_with(&[(3, 7, "CHF"), (3, 3, ""), (2, 5, "CHF"), (3, 6, "CHF")]).span_faults(text);
+        assert_eq!(faults.len(), 3, "{faults:?}");
+        assert!(faults.iter().all(|f| !f.contains("CHF")), "faults never quote the note: {faults:?}");
+    }
 }

@@ -16,7 +16,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use serde::Serialize;
-use tokenizers::Tokenizer;
+
+use super::wordpiece::{Subword, WordPiece};
 
 use crate::codeset::CodeSet;
 use crate::coding::{Candidate, Rule};
@@ -113,7 +114,7 @@ pub struct CandidateFeatures {
 
 /// Computes features; holds the subword tokenizer.
 pub struct FeatureExtractor {
-    tokenizer: Tokenizer,
+    words: WordPiece,
     /// Description text -> its first [`DESCRIPTION_LEN`] subword ids.
     descriptions: RwLock<HashMap<Box<str>, Arc<[i64]>>>,
 }
@@ -127,8 +128,7 @@ impl std::fmt::Debug for FeatureExtractor {
 impl FeatureExtractor {
     /// From the tokenizer JSON (`models/tokenizer.json`).
     pub fn from_json(json: &str) -> Result<FeatureExtractor, BuildError> {
-        let tokenizer = json.parse::<Tokenizer>().map_err(|e| BuildError::Onnx(format!("tokenizer.json: {e}")))?;
-        Ok(FeatureExtractor { tokenizer, descriptions: RwLock::default() })
+        Ok(FeatureExtractor { words: WordPiece::from_json(json)?, descriptions: RwLock::default() })
     }
 
     /// The tokenizer shipped with the binary.
@@ -137,11 +137,8 @@ impl FeatureExtractor {
     }
 
     /// Subword ids of a text with their character offsets.
-    fn subwords(&self, text: &str) -> Vec<(i64, usize, usize)> {
-        match self.tokenizer.encode_char_offsets(text, false) {
-            Ok(enc) => enc.get_ids().iter().zip(enc.get_offsets()).map(|(&id, &(b, e))| (id as i64, b, e)).collect(),
-            Err(_) => Vec::new(),
-        }
+    fn subwords(&self, text: &str) -> Vec<Subword> {
+        self.words.encode(text)
     }
 
     /// Subword ids of a code description, from the cache when it has been seen before.
@@ -219,7 +216,7 @@ impl FeatureExtractor {
 }
 
 /// Subword ids of the sentences holding a candidate's evidence, nearest to the evidence first.
-fn context_ids(doc: &Document<'_>, c: &Candidate, subwords: &[(i64, usize, usize)]) -> Vec<i64> {
+fn context_ids(doc: &Document<'_>, c: &Candidate, subwords: &[Subword]) -> Vec<i64> {
     let mut picked: Vec<(usize, i64)> = Vec::new();
     for m in &c.mentions {
         let s = doc.sentence_of(m.tokens.0);

@@ -4,11 +4,12 @@
 //!
 //! Scoring is a trait so that the engine does not care what computes the number: [`RuleScorer`] is a
 //! transparent heuristic over how a code was matched (used by unit tests and when no model is available), and
-//! [`onnx::OnnxScorer`] runs the trained model on the features of [`features`]. All candidates of a note are
-//! scored in one call, so a model can batch them.
+//! [`onnx::OnnxScorer`] runs the trained model on the features of [`features`] (subword ids from [`wordpiece`]).
+//! All candidates of a note are scored in one call, so a model can batch them.
 pub mod features;
 pub mod onnx;
 mod rules;
+pub mod wordpiece;
 
 pub use rules::RuleScorer;
 
