@@ -66,8 +66,7 @@ impl WordPiece {
         let mut lower = String::new();
         // The stretch being read: its first byte and character, and whether it is plain so far.
         let mut open: Option<(usize, usize, bool)> = None;
-        let mut chars = 0usize;
-        for (b, c) in text.char_indices() {
+        for (chars, (b, c)) in text.char_indices().enumerate() {
             if matches!(c, ' ' | '\t' | '\n' | '\r') {
                 if let Some((from, first_char, plain)) = open.take() {
                     self.stretch(vocab, &text[from..b], first_char, plain, &mut lower, &mut out);
@@ -79,7 +78,6 @@ impl WordPiece {
                     None => open = Some((b, chars, graphic)),
                 }
             }
-            chars += 1;
         }
         if let Some((from, first_char, plain)) = open {
             self.stretch(vocab, &text[from..], first_char, plain, &mut lower, &mut out);

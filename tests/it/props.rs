@@ -3,16 +3,11 @@
 use cac::{CodedNote, Note};
 use proptest::prelude::*;
 
-use crate::common::{chars, engine};
+use crate::common::engine;
 
 fn check_spans(text: &str, coded: &CodedNote) {
-    let n = text.chars().count();
-    for s in coded.codes.iter().chain(coded.excluded.iter().map(|x| &x.suggestion)) {
-        for e in &s.evidence {
-            assert!(e.begin < e.end && e.end <= n, "span {}..{} out of 0..{n}", e.begin, e.end);
-            assert_eq!(chars(text, e.begin, e.end), e.text);
-        }
-    }
+    let faults = coded.span_faults(text);
+    assert!(faults.is_empty(), "{faults:?}");
 }
 
 /// Text built from pieces that stress the text stage: clinical words, punctuation, line breaks, zero-width
