@@ -2,7 +2,7 @@
 CARGO ?= cargo
 ADDR  ?= 127.0.0.1:50051
 
-.PHONY: setup run test build bench clean eval eval-codiesp eval-negex model tokenizer
+.PHONY: setup run test build bench clean eval eval-codiesp eval-negex model tokenizer fuzz
 
 setup:
 	@scripts/setup.sh
@@ -61,3 +61,14 @@ model: setup
 	./target/release/cac features $(EVAL_DIR)/codiesp-dev.jsonl --gold $(SHARED)/codiesp/dev/devD.tsv -o $(EVAL_DIR)/codiesp-dev.features.jsonl
 	$(TRAIN_PY) training/train.py $(EVAL_DIR)/codiesp-train.features.jsonl $(SHARED)/codiesp/train/trainD.tsv $(EVAL_DIR)/codiesp-dev.features.jsonl $(SHARED)/codiesp/dev/devD.tsv
 	$(CARGO) build --release --locked
+
+# Fuzzing (not in CI; needs the nightly toolchain): each target runs FUZZ_SECONDS, starting from the small corpus
+# committed in fuzz/corpus/ (which `make test` replays, tests/it/fuzz_corpus.rs) and growing its own in the
+# git-ignored fuzz/work/. Crashes land in fuzz/artifacts/.
+FUZZ_SECONDS ?= 600
+FUZZ_FLAGS = -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -rss_limit_mb=4096 -timeout=30
+fuzz: setup
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	@mkdir -p fuzz/work/code_note fuzz/work/jsonl_lines
+	$(CARGO) +nightly fuzz run code_note -O fuzz/work/code_note fuzz/corpus/code_note -- $(FUZZ_FLAGS)
+	$(CARGO) +nightly fuzz run jsonl_lines -O fuzz/work/jsonl_lines fuzz/corpus/jsonl_lines -- $(FUZZ_FLAGS)

@@ -96,7 +96,7 @@ const DEADLINE_MARGIN: Duration = Duration::from_millis(2);
 
 /// The Coding service, with a message-size limit that lets a note just over `--max-note-bytes` through to the
 /// engine (which refuses it with a clear INVALID_ARGUMENT) while messages far beyond it are refused by the
-/// transport (RESOURCE_EXHAUSTED) before they are buffered.
+/// transport before they are decoded (tonic answers OUT_OF_RANGE, naming the sizes only).
 pub fn coding_server(engine: Arc<Engine>, options: ServiceOptions) -> std::io::Result<CodingServer<CodingService>> {
     let limit = engine.max_note_bytes().saturating_mul(2).saturating_add(MESSAGE_OVERHEAD);
     let max_concurrent = options.max_concurrent.max(1);

@@ -237,6 +237,24 @@ async fn malformed_protobuf_is_refused_and_the_service_keeps_serving() {
     server.shutdown().await;
 }
 
+/// A note just over --max-note-bytes reaches the engine and is refused with INVALID_ARGUMENT; a message far beyond
+/// it is refused by the transport before it is decoded (tonic says OUT_OF_RANGE); the service keeps serving.
+#[tokio::test]
+async fn oversized_messages_are_refused_clearly_and_the_service_keeps_serving() {
+    let (mut client, server) = start(4).await;
+    let client_limit = 16 << 20;
+    let mut big = client.clone().max_encoding_message_size(client_limit);
+    let limit = engine().max_note_bytes();
+    let just_over = big.code_note(request(&"a".repeat(limit + 1))).await.unwrap_err();
+    assert_eq!(just_over.code(), Code::InvalidArgument, "{just_over:?}");
+    assert!(just_over.message().contains("--max-note-bytes"), "{}", just_over.message());
+    let far_over = big.code_note(request(&"a".repeat(limit * 3))).await.unwrap_err();
+    assert_eq!(far_over.code(), Code::OutOfRange, "{far_over:?}");
+    assert!(far_over.message().contains("too large") && !far_over.message().contains("aaaa"), "{far_over:?}");
+    client.code_note(request("Heart failure.")).await.unwrap();
+    server.shutdown().await;
+}
+
 /// TLS with client certificates required: a client with a certificate from the CA is served, one without is not,
 /// and a plain-text client cannot talk to the server at all.
 #[tokio::test]

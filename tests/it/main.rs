@@ -6,6 +6,7 @@ mod common;
 mod compose;
 mod contract;
 mod feedback;
+mod fuzz_corpus;
 mod grpc;
 mod limits;
 mod props;
