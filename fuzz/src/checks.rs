@@ -23,7 +23,9 @@ pub fn check_code_result(text: &str, result: Result<CodedNote, cac::Error>) {
             assert!(faults.is_empty(), "{faults:?}");
         }
         Err(cac::Error::EmptyText) => assert!(text.trim().is_empty(), "a note with text refused as empty"),
-        Err(cac::Error::TextTooLarge { .. }) => {}
+        Err(cac::Error::TextTooLarge { size, limit }) => {
+            assert!(size == text.len() && size > limit, "a note of {} bytes refused as too large", text.len())
+        }
         Err(other) => panic!("unexpected error: {other}"),
     }
 }

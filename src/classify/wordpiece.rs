@@ -177,9 +177,13 @@ fn fast_vocab(config: &Value, tokenizer: &Tokenizer) -> Option<FastVocab> {
         && model.get("continuing_subword_prefix")? == CONTINUATION
         && model.get("unk_token")? == UNKNOWN;
     // The added tokens are matched in the raw text; the fast path knows [PAD] and [UNK] only.
+    // lstrip/rstrip would pull the whitespace next to a special token into its match (its offsets would then
+    // cross a stretch's edge).
     let added_ok = config.get("added_tokens")?.as_array()?.iter().all(|t| {
         matches!(t.get("content").and_then(Value::as_str), Some("[PAD]" | "[UNK]"))
             && t.get("normalized") == Some(&Value::Bool(false))
+            && t.get("lstrip") == Some(&Value::Bool(false))
+            && t.get("rstrip") == Some(&Value::Bool(false))
     });
     let plain_pipeline = config.get("post_processor").is_none_or(Value::is_null)
         && config.get("truncation").is_none_or(Value::is_null)

@@ -196,9 +196,15 @@ impl Coding for CodingService {
             Err(Status::from(crate::error::Error::DeadlineExceeded))
         } else {
             match self.admit() {
-                Ok(_permit) => {
+                Ok(permit) => {
                     let engine = Arc::clone(&self.engine);
-                    let work = self.workers.run(move || engine.code_until(&note, deadline).map_err(Status::from));
+                    // The permit goes with the job: a request whose caller has gone still counts against the
+                    // limit until a worker has run or dropped it, so the queue (and the notes it holds) stays
+                    // within --max-concurrent.
+                    let work = self.workers.run(move || {
+                        let _permit = permit;
+                        engine.code_until(&note, deadline).map_err(Status::from)
+                    });
                     match deadline {
                         // The engine stops at its next stage once the deadline passes; the caller hears at once.
                         Some(d) => tokio::time::timeout_at(d.into(), work)
@@ -246,6 +252,10 @@ impl Coding for CodingService {
                         break;
                     }
                 };
+                // A client that has gone gets no more coding.
+                if tx.is_closed() {
+                    break;
+                }
                 let started = Instant::now();
                 let note = convert::note_from_request(next);
                 let note_id = note.id.clone();
@@ -287,11 +297,14 @@ impl Coding for CodingService {
             0 => DEFAULT_SEARCH_LIMIT,
             n => (n as usize).min(MAX_SEARCH_LIMIT),
         };
-        let _permit = self.admit()?;
+        let permit = self.admit()?;
         let engine = Arc::clone(&self.engine);
         let hits = self
             .workers
-            .run(move || engine.catalog().search(&r.query, limit, r.billable_only).map_err(Status::from))
+            .run(move || {
+                let _permit = permit;
+                engine.catalog().search(&r.query, limit, r.billable_only).map_err(Status::from)
+            })
             .await?;
         Ok(Response::new(convert::search_response(self.engine.codeset().version(), hits)))
     }
