@@ -124,6 +124,23 @@ const ROWS: &[Row] = &[
     row!("Urinary tract infection with dysuria.", O, codes & ["N39.0"], not & ["R30.0"], excluded & []),
     row!("Acute myocardial infarction. Right knee pain.", I, codes & ["I21.9", "M25.561"]),
     row!("Pneumonia. Also headache.", I, codes & ["J18.9", "R51.9"]),
+    // Pain written without a site is the coded condition's pain (ACI-bench D2N003).
+    row!(
+        "Kidney stones. He has the same pain he had with his last stone.",
+        O,
+        codes & ["N20.0"],
+        not & ["R52"],
+        excluded & [("R52", "integral_symptom")]
+    ),
+    row!("Kidney stones. Also pain in the right knee.", O, codes & ["N20.0", "M25.561"]),
+    // Redness at an injury is the injury's (ACI-bench D2N010).
+    row!(
+        "Insect bite of the right knee. Exam: the right knee shows erythema around the bite.",
+        O,
+        codes & ["S80.261A"],
+        not & ["L53.9"],
+        excluded & [("L53.9", "integral_symptom")]
+    ),
     // Combination codes and their companions.
     row!(
         "Type 2 diabetes. CKD stage 3b.",
