@@ -133,6 +133,17 @@ const ROWS: &[Row] = &[
         excluded & [("R52", "integral_symptom")]
     ),
     row!("Kidney stones. Also pain in the right knee.", O, codes & ["N20.0", "M25.561"]),
+    // What is smoked, from the count; not for a former smoker.
+    row!("Smoker, 15 cigarettes a day.", O, codes & ["F17.210"], not & ["F17.200"], excluded & []),
+    row!(
+        "Ex-smoker of 20 packs/year, quit 10 years ago.",
+        O,
+        codes & ["Z87.891"],
+        not & ["F17.210", "F17.200"],
+        excluded & []
+    ),
+    // Nodes of a named region are localized.
+    row!("CT: paratracheal and hilar lymphadenopathy.", I, codes & ["R59.0"], not & ["R59.1"], excluded & []),
     // Redness at an injury is the injury's (ACI-bench D2N010).
     row!(
         "Insect bite of the right knee. Exam: the right knee shows erythema around the bite.",
