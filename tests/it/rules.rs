@@ -142,6 +142,10 @@ const ROWS: &[Row] = &[
         not & ["F17.210", "F17.200"],
         excluded & []
     ),
+    // A subdural hematoma is nontraumatic unless an injury is written; retinal bleeding is retinal hemorrhage.
+    row!("Chronic subdural hematoma.", I, codes & ["I62.03"], not & ["R58"], excluded & []),
+    row!("Post-traumatic subdural hematoma.", I, codes & ["S06.5X0A"], not & ["I62.00", "R58"], excluded & []),
+    row!("Fundus: intraretinal hemorrhages in the left eye.", O, codes & ["H35.62"], not & ["R58"], excluded & []),
     // Nodes of a named region are localized.
     row!("CT: paratracheal and hilar lymphadenopathy.", I, codes & ["R59.0"], not & ["R59.1"], excluded & []),
     // Redness at an injury is the injury's (ACI-bench D2N010).
