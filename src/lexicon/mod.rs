@@ -47,6 +47,10 @@ use crate::text::phrases::{PhraseSet, PhraseSetBuilder};
 use crate::text::{Analyzer, Document, Span};
 use words::Words;
 
+/// Codes for an ill-defined or unknown cause (mortality, illness): matched only from terms that say so, never from
+/// one word.
+const UNKNOWN_CAUSE: &[&str] = &["R99", "R69"];
+
 /// Normalized tokens of whitespace-separated words, computed once per distinct word: the analyzer's
 /// pre-tokenizer never joins across whitespace, so this equals analysing the whole text, at a fraction of the
 /// cost when ~100,000 terms share ~40,000 words.
@@ -242,6 +246,11 @@ impl Lexicon {
                 // (Z33.1, incidental pregnant state) or "Donor NOS" from one word would fire on every
                 // mention of a pregnancy or a transplant donor.
                 if code.code.starts_with('Z') && list.len() < 2 {
+                    continue;
+                }
+                // Likewise the codes whose meaning is the unknown: "Death (unexplained) NOS" (R99) read as the one
+                // word "death" would code every death a note reports, whatever its documented cause.
+                if UNKNOWN_CAUSE.contains(&code.code.as_str()) && list.len() < 2 {
                     continue;
                 }
                 let order: Vec<u32> = list.iter().map(|w| words.intern(w)).collect();

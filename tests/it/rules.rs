@@ -146,6 +146,15 @@ const ROWS: &[Row] = &[
     row!("Chronic subdural hematoma.", I, codes & ["I62.03"], not & ["R58"], excluded & []),
     row!("Post-traumatic subdural hematoma.", I, codes & ["S06.5X0A"], not & ["I62.00", "R58"], excluded & []),
     row!("Fundus: intraretinal hemorrhages in the left eye.", O, codes & ["H35.62"], not & ["R58"], excluded & []),
+    // Death is coded (R99) only when its cause is unknown.
+    row!(
+        "Death occurred due to disease progression. Metastatic colon cancer.",
+        I,
+        codes & ["C18.9"],
+        not & ["R99"],
+        excluded & []
+    ),
+    row!("Unexplained death.", I, codes & ["R99"]),
     // Nodes of a named region are localized.
     row!("CT: paratracheal and hilar lymphadenopathy.", I, codes & ["R59.0"], not & ["R59.1"], excluded & []),
     // Redness at an injury is the injury's (ACI-bench D2N010).
