@@ -57,6 +57,8 @@ fn assertion_table() {
         ("Mother with breast cancer.", "breast cancer", flags!(family)),
         ("Family history of colon cancer.", "colon cancer", flags!(family)),
         ("His father had a heart attack at 50.", "heart attack", flags!(family)),
+        ("The patient is found by his mother unconscious at home.", "unconscious", flags!()),
+        ("Leukocytes 7,700 with relative lymphopenia.", "lymphopenia", flags!()),
         ("Mother has diabetes and he has asthma.", "diabetes", flags!(family)),
         ("Mother has diabetes and he has asthma.", "asthma", flags!()),
         ("Mother reports that he has a fever.", "fever", flags!()),
