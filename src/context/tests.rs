@@ -44,6 +44,8 @@ fn assertion_table() {
         ("A man with no previous history consulted for dizziness.", "dizziness", flags!()),
         ("The patient does not improve and starts to present diplopia.", "diplopia", flags!()),
         ("Closures without result, also erythema of both breasts.", "erythema", flags!()),
+        ("Started tramadol without achieving pain control, with drowsiness.", "drowsiness", flags!()),
+        ("Cardiopulmonary without involvement, abdomen with generalized pain.", "generalized pain", flags!()),
         ("A man without known allergies diagnosed with gastric adenocarcinoma.", "gastric adenocarcinoma", flags!()),
         ("A man with no past history was referred to our service for a melanoma.", "melanoma", flags!()),
         ("Fever: none.", "fever", flags!(negated)),
