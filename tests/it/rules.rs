@@ -155,6 +155,10 @@ const ROWS: &[Row] = &[
         excluded & []
     ),
     row!("Unexplained death.", I, codes & ["R99"]),
+    // Pain with its site is the site's code, not R52.
+    row!("Glans pain.", O, codes & ["N48.89"], not & ["R52"], excluded & []),
+    row!("Bone pain.", O, codes & ["M89.8X9"], not & ["R52"], excluded & []),
+    row!("Left hemimandible pain.", O, codes & ["R68.84"], not & ["R52"], excluded & []),
     // Nodes of a named region are localized.
     row!("CT: paratracheal and hilar lymphadenopathy.", I, codes & ["R59.0"], not & ["R59.1"], excluded & []),
     // Redness at an injury is the injury's (ACI-bench D2N010).
