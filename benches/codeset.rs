@@ -1,10 +1,6 @@
 //! Start-up costs: parsing the ICD-10-CM tabular, and building the engine (lexicon automaton) on top of it.
 mod common;
 
-/// The allocator the `cac` binary runs with (src/main.rs), so the figures are the binary's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::sync::Arc;
 
 use cac::{CodeSet, Engine};

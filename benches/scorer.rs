@@ -2,10 +2,6 @@
 //! pool of sessions when two threads score at once.
 mod common;
 
-/// The allocator the `cac` binary runs with (src/main.rs), so the figures are the binary's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::sync::Arc;
 
 use cac::classify::features::{CONTEXT_LEN, DESCRIPTION_LEN, FEATURE_NAMES, FeatureExtractor};

@@ -5,6 +5,10 @@ use std::sync::Arc;
 
 use cac::CodeSet;
 
+/// The allocator the `cac` binary runs with (src/main.rs), so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub fn data_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data")
 }

@@ -92,12 +92,16 @@ pub fn apply(cli: &mut Cli, matches: &ArgMatches, file: FileConfig) {
     let sub = matches.subcommand().map(|(_, m)| m);
     let all: Vec<&ArgMatches> = std::iter::once(matches).chain(sub).collect();
     let unset = |id: &str| unset(&all, id);
+    // A file value goes to a setting only while that setting is at its default.
     macro_rules! take {
         ($field:ident) => {
-            if let Some(v) = file.$field
-                && unset(stringify!($field))
+            take!(cli.$field, file.$field, $field)
+        };
+        ($target:expr, $value:expr, $id:ident) => {
+            if let Some(v) = $value
+                && unset(stringify!($id))
             {
-                cli.$field = v.into();
+                $target = v.into();
             }
         };
     }
@@ -115,30 +119,40 @@ pub fn apply(cli: &mut Cli, matches: &ArgMatches, file: FileConfig) {
     if let (Some(s), Command::Serve { addr, max_concurrent, engine_threads, token_file, metrics_addr, .. }) =
         (file.serve, &mut cli.command)
     {
-        if let Some(v) = s.addr
-            && unset("addr")
-        {
-            *addr = v;
+        take!(*addr, s.addr, addr);
+        take!(*max_concurrent, s.max_concurrent, max_concurrent);
+        take!(*engine_threads, s.engine_threads, engine_threads);
+        take!(*token_file, s.token_file, token_file);
+        take!(*metrics_addr, s.metrics_addr, metrics_addr);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, FromArgMatches};
+
+    use super::*;
+
+    /// `cac <args>` with the file's `text` applied as `--config` would.
+    fn serve_with(text: &str, args: &[&str]) -> (usize, Option<usize>, Option<PathBuf>) {
+        let matches = Cli::command().try_get_matches_from(args).unwrap();
+        let mut cli = Cli::from_arg_matches(&matches).unwrap();
+        apply(&mut cli, &matches, toml::from_str(text).unwrap());
+        match cli.command {
+            Command::Serve { max_concurrent, engine_threads, token_file, .. } => {
+                (max_concurrent, engine_threads, token_file)
+            }
+            _ => unreachable!("a serve command"),
         }
-        if let Some(v) = s.max_concurrent
-            && unset("max_concurrent")
-        {
-            *max_concurrent = v;
-        }
-        if let Some(v) = s.engine_threads
-            && unset("engine_threads")
-        {
-            *engine_threads = Some(v);
-        }
-        if let Some(v) = s.token_file
-            && unset("token_file")
-        {
-            *token_file = Some(v);
-        }
-        if let Some(v) = s.metrics_addr
-            && unset("metrics_addr")
-        {
-            *metrics_addr = Some(v);
-        }
+    }
+
+    #[test]
+    fn serve_values_from_the_file_apply_below_flags() {
+        let file = "[serve]\nmax_concurrent = 3\nengine_threads = 2\ntoken_file = \"/etc/cac/tokens\"\n";
+        assert_eq!(serve_with(file, &["cac", "serve"]), (3, Some(2), Some(PathBuf::from("/etc/cac/tokens"))));
+        assert_eq!(
+            serve_with(file, &["cac", "serve", "--max-concurrent", "5", "--engine-threads", "1"]),
+            (5, Some(1), Some(PathBuf::from("/etc/cac/tokens")))
+        );
     }
 }

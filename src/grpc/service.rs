@@ -16,6 +16,7 @@ use super::pb::{
 use super::workers::Workers;
 use crate::engine::Engine;
 use crate::store::FeedbackStore;
+use crate::suggestion::CodedNote;
 
 /// Results per search when the request does not say.
 const DEFAULT_SEARCH_LIMIT: usize = 10;
@@ -176,6 +177,24 @@ fn audit(
     );
 }
 
+/// The audit line and metrics of one coded (or refused) note.
+fn coding_outcome(
+    metrics: &Metrics,
+    method: &'static str,
+    who: &str,
+    note_id: &str,
+    result: &Result<CodedNote, Status>,
+    started: Instant,
+) {
+    match result {
+        Ok(c) => {
+            audit(metrics, method, who, note_id, "OK", (c.codes.len(), c.gaps.len()), started);
+            metrics.coded(c.codes.iter().map(|s| s.system.as_str()), c.gaps.iter().map(|g| g.kind.as_str()));
+        }
+        Err(s) => audit(metrics, method, who, note_id, code_name(s), (0, 0), started),
+    }
+}
+
 /// Runs work that waits on the disk off the async runtime's threads.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, Status> + Send + 'static) -> Result<T, Status> {
     tokio::task::spawn_blocking(f).await.map_err(|_| Status::internal("the request's worker failed"))?
@@ -216,13 +235,7 @@ impl Coding for CodingService {
                 Err(s) => Err(s),
             }
         };
-        match &result {
-            Ok(c) => {
-                audit(&self.metrics, "CodeNote", &who, &note_id, "OK", (c.codes.len(), c.gaps.len()), started);
-                self.metrics.coded(c.codes.iter().map(|s| s.system.as_str()), c.gaps.iter().map(|g| g.kind.as_str()));
-            }
-            Err(s) => audit(&self.metrics, "CodeNote", &who, &note_id, code_name(s), (0, 0), started),
-        }
+        coding_outcome(&self.metrics, "CodeNote", &who, &note_id, &result, started);
         Ok(Response::new(convert::coded_note_response(result?)))
     }
 
@@ -260,17 +273,11 @@ impl Coding for CodingService {
                 let note = convert::note_from_request(next);
                 let note_id = note.id.clone();
                 let e = Arc::clone(&engine);
-                let response = match workers.run(move || e.code(&note).map_err(Status::from)).await {
-                    Ok(c) => {
-                        audit(&metrics, "CodeNotes", &who, &note_id, "OK", (c.codes.len(), c.gaps.len()), started);
-                        metrics
-                            .coded(c.codes.iter().map(|s| s.system.as_str()), c.gaps.iter().map(|g| g.kind.as_str()));
-                        convert::coded_note_response(c)
-                    }
-                    Err(s) => {
-                        audit(&metrics, "CodeNotes", &who, &note_id, code_name(&s), (0, 0), started);
-                        CodeNoteResponse { note_id, error: s.message().to_string(), ..Default::default() }
-                    }
+                let result = workers.run(move || e.code(&note).map_err(Status::from)).await;
+                coding_outcome(&metrics, "CodeNotes", &who, &note_id, &result, started);
+                let response = match result {
+                    Ok(c) => convert::coded_note_response(c),
+                    Err(s) => CodeNoteResponse { note_id, error: s.message().to_string(), ..Default::default() },
                 };
                 // Waits while the client is slow to read; stops when it has gone.
                 if tx.send(Ok(response)).await.is_err() {

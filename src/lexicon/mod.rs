@@ -241,16 +241,13 @@ impl Lexicon {
             if code.extension.is_some() || is_external_cause(&code.code) {
                 continue;
             }
+            // Some codes need their circumstance stated, never one word. A factor influencing health status
+            // (chapter 21): "Pregnancy NOS" (Z33.1) or "Donor NOS" would fire on every mention of a pregnancy or
+            // a transplant donor. A code whose meaning is the unknown: "Death (unexplained) NOS" (R99) read as
+            // "death" would code every death a note reports, whatever its documented cause.
+            let needs_circumstance = code.code.starts_with('Z') || UNKNOWN_CAUSE.contains(&code.code.as_str());
             for (list, source) in terms::code_terms(code, &mut tokens_of) {
-                // A factor influencing health status (chapter 21) needs its circumstance stated: "Pregnancy NOS"
-                // (Z33.1, incidental pregnant state) or "Donor NOS" from one word would fire on every
-                // mention of a pregnancy or a transplant donor.
-                if code.code.starts_with('Z') && list.len() < 2 {
-                    continue;
-                }
-                // Likewise the codes whose meaning is the unknown: "Death (unexplained) NOS" (R99) read as the one
-                // word "death" would code every death a note reports, whatever its documented cause.
-                if UNKNOWN_CAUSE.contains(&code.code.as_str()) && list.len() < 2 {
+                if needs_circumstance && list.len() < 2 {
                     continue;
                 }
                 let order: Vec<u32> = list.iter().map(|w| words.intern(w)).collect();
