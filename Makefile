@@ -59,7 +59,8 @@ model: setup
 	python3 scripts/codiesp_jsonl.py $(SHARED)/codiesp/dev > $(EVAL_DIR)/codiesp-dev.jsonl
 	./target/release/cac features $(EVAL_DIR)/codiesp-train.jsonl --gold $(SHARED)/codiesp/train/trainD.tsv -o $(EVAL_DIR)/codiesp-train.features.jsonl
 	./target/release/cac features $(EVAL_DIR)/codiesp-dev.jsonl --gold $(SHARED)/codiesp/dev/devD.tsv -o $(EVAL_DIR)/codiesp-dev.features.jsonl
-	$(TRAIN_PY) training/train.py $(EVAL_DIR)/codiesp-train.features.jsonl $(SHARED)/codiesp/train/trainD.tsv $(EVAL_DIR)/codiesp-dev.features.jsonl $(SHARED)/codiesp/dev/devD.tsv
+	$(TRAIN_PY) training/train.py $(EVAL_DIR)/codiesp-train.features.jsonl $(SHARED)/codiesp/train/trainD.tsv $(EVAL_DIR)/codiesp-dev.features.jsonl $(SHARED)/codiesp/dev/devD.tsv \
+		--rule-scored family_history,personal_history
 	$(CARGO) build --release --locked
 
 # Fuzzing (not in CI; needs the nightly toolchain): each target runs FUZZ_SECONDS, starting from the small corpus

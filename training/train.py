@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Trains the suggestion scorer (models/scorer.onnx) from `cac features` output and gold codes.
 
-usage: training/train.py TRAIN_FEATURES TRAIN_GOLD DEV_FEATURES DEV_GOLD [--extra FEATURES:LABELS ...]
+usage: training/train.py TRAIN_FEATURES TRAIN_GOLD DEV_FEATURES DEV_GOLD [--rule-scored RULES]
+                         [--extra FEATURES:LABELS ...]
 
 A candidate is positive when the note's gold codes contain its code: the `label` that `cac features --gold`
 wrote (which also credits the successor of a gold code from an older release), else an exact match. The model is small on purpose:
@@ -14,6 +15,14 @@ Trained with numpy (Adam, binary cross-entropy, L2), fixed seeds; the epoch is c
 (model selection and calibration use dev only; the training notes fit the weights). The F1-optimal threshold on
 dev becomes the engine's default --min-score. The ONNX graph is written with onnx.helper and checked against
 onnxruntime; a parity fixture (inputs and onnxruntime outputs) is written for the Rust test.
+
+--rule-scored names the engine rules (comma-separated, as `cac features` writes them: "family_history") whose
+candidates the training labels do not cover: CodiEsp's coders coded a past or a relative's condition as the disease,
+never as the history Z code the guidelines' history rule gives, so those labels would teach only "never accepted".
+Such candidates are left out of training, selection and calibration, the model's metadata names the rules
+(`cac.rule_scored`), and the engine gives them the rule scorer's score; the dev F1 printed here counts them as
+suggested, as the rule scorer's scores are above the threshold. A facility training on its own coders' decisions
+leaves the option out.
 
 Extra labels (--extra) are `cac feedback export` lines: {"note_id", "code", "label"}, features joined by note id
 from an extra features file given as FEATURES:LABELS, so a hospital can retrain on its coders' decisions."""
@@ -75,7 +84,7 @@ def read_features(path, gold, labels=None):
                     y = float(c["label"])
                 else:
                     y = 1.0 if code in gold.get(doc, ()) else 0.0
-                rows.append((doc, code, c["excluded"], c["dense"], c["context"], c["description"], y))
+                rows.append((doc, code, c["excluded"], c["dense"], c["context"], c["description"], y, c.get("rule")))
     return rows
 
 
@@ -204,7 +213,7 @@ def f1_at(rows, probs, gold, threshold):
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def export(model, a, b, n_dense, threshold, version, path):
+def export(model, a, b, n_dense, threshold, version, path, rule_scored):
     P = model.p
     inits = [
         numpy_helper.from_array(P["E1"], "E1"),
@@ -261,7 +270,10 @@ def export(model, a, b, n_dense, threshold, version, path):
     )
     m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="cac-training")
     m.ir_version = 8
-    for k, v in (("cac.version", version), ("cac.threshold", f"{threshold:.4f}"), ("cac.features", str(n_dense))):
+    meta = [("cac.version", version), ("cac.threshold", f"{threshold:.4f}"), ("cac.features", str(n_dense))]
+    if rule_scored:
+        meta.append(("cac.rule_scored", ",".join(rule_scored)))
+    for k, v in meta:
         entry = m.metadata_props.add()
         entry.key, entry.value = k, v
     onnx.checker.check_model(m)
@@ -270,6 +282,11 @@ def export(model, a, b, n_dense, threshold, version, path):
 
 def main():
     args = sys.argv[1:]
+    rule_scored = []
+    if "--rule-scored" in args:
+        i = args.index("--rule-scored")
+        rule_scored = [r for r in args[i + 1].split(",") if r]
+        args = args[:i] + args[i + 2:]
     extra = []
     if "--extra" in args:
         i = args.index("--extra")
@@ -289,6 +306,10 @@ def main():
                 labels[(str(d["note_id"]), canonical(d["code"]))] = float(d["label"])
         train_rows += read_features(features, {}, labels)
     dev_rows = read_features(dev_features, gdev)
+    # Candidates of rules the labels do not cover: scored by the engine's rules, counted as suggested on dev.
+    dev_rule_scored = [r for r in dev_rows if r[7] in rule_scored]
+    train_rows = [r for r in train_rows if r[7] not in rule_scored]
+    dev_rows = [r for r in dev_rows if r[7] not in rule_scored]
     Xtr, Xdev = arrays(train_rows), arrays(dev_rows)
     n_dense = Xtr[0].shape[1]
     model = Model(n_dense, rng)
@@ -308,15 +329,17 @@ def main():
     a, b = platt(dev_logits.astype(np.float64), Xdev[3].astype(np.float64))
     dev_p = 1 / (1 + np.exp(-(a * dev_logits + b)))
     thresholds = np.linspace(0.02, 0.9, 89)
-    results = [(t, *f1_at(dev_rows, dev_p, gdev, t)) for t in thresholds]
+    every = dev_rows + dev_rule_scored
+    kept = np.ones(len(dev_rule_scored))
+    results = [(t, *f1_at(every, np.concatenate([dev_p, kept]), gdev, t)) for t in thresholds]
     t_best = max(results, key=lambda r: r[3])
-    base = f1_at(dev_rows, np.ones(len(dev_rows)), gdev, 0.5)
+    base = f1_at(every, np.ones(len(every)), gdev, 0.5)
     tr_logits, _ = model.forward(*Xtr[:3])
     tmp = out + ".tmp"
-    export(model, a, b, n_dense, float(t_best[0]), "pending", tmp)
+    export(model, a, b, n_dense, float(t_best[0]), "pending", tmp, rule_scored)
     digest = hashlib.sha256(open(tmp, "rb").read()).hexdigest()[:12]
     version = f"scorer-{digest}"
-    export(model, a, b, n_dense, float(t_best[0]), version, out)
+    export(model, a, b, n_dense, float(t_best[0]), version, out, rule_scored)
     os.remove(tmp)
     sha = hashlib.sha256(open(out, "rb").read()).hexdigest()
     # Parity fixture: rows of dev inputs and onnxruntime's outputs.
@@ -337,6 +360,9 @@ def main():
         "train_positive": int(Xtr[3].sum()),
         "dev_candidates": len(dev_rows),
         "dev_positive": int(Xdev[3].sum()),
+        "rule_scored": rule_scored,
+        "dev_rule_scored_candidates": len(dev_rule_scored),
+        "dev_rule_scored_positive": int(sum(r[6] > 0.5 for r in dev_rule_scored)),
         "train_auc": auc(Xtr[3], tr_logits),
         "dev_auc": best[0],
         "dev_ece_calibrated": ece(Xdev[3], dev_p),

@@ -10,6 +10,13 @@
 //! core by default, each single-threaded) and a request borrows one for the length of its `run`: requests on
 //! different cores never wait for each other, where one shared session behind a mutex would serialise them
 //! (`cargo bench --bench scorer` measures both).
+//!
+//! A model knows only what its training labels cover. The model's metadata may name rules (`cac.rule_scored`)
+//! whose candidates its training corpus did not label the way the coding guidelines produce them: CodiEsp's coders
+//! coded a past or a relative's condition as the disease itself, never as the family- or personal-history Z code
+//! the history rule gives, so a model trained there learned only that such codes are "never accepted". Candidates
+//! of those rules take the [`RuleScorer`]'s score instead of the model's; training leaves them out for the same
+//! reason (`training/train.py --rule-scored`). A model trained on a facility's own decisions names none.
 use std::path::Path;
 use std::sync::{Condvar, Mutex};
 
@@ -18,7 +25,8 @@ use ort::session::Session;
 use ort::value::Tensor;
 
 use super::features::{CONTEXT_LEN, DESCRIPTION_LEN, FEATURE_NAMES, FeatureExtractor};
-use super::{Scorer, ScoringInput};
+use super::{RuleScorer, Scorer, ScoringInput};
+use crate::coding::Rule;
 use crate::error::{BuildError, Error, Stage};
 
 /// A loaded ONNX Runtime environment; sessions are created from it.
@@ -84,6 +92,8 @@ pub struct OnnxScorer {
     pool: Pool,
     version: String,
     threshold: Option<f32>,
+    /// Rules whose candidates the model's training labels do not cover: scored by [`RuleScorer`].
+    rule_scored: Vec<Rule>,
 }
 
 impl std::fmt::Debug for OnnxScorer {
@@ -130,13 +140,23 @@ impl OnnxScorer {
             )));
         }
         let threshold = metadata.custom("cac.threshold").and_then(|s| s.parse::<f32>().ok());
+        let rule_scored = match metadata.custom("cac.rule_scored") {
+            None => Vec::new(),
+            Some(list) => parse_rules(&list).map_err(bad)?,
+        };
         drop(metadata);
         Ok(OnnxScorer {
             features,
             pool: Pool { sessions: Mutex::new(pool), returned: Condvar::new() },
             version,
             threshold,
+            rule_scored,
         })
+    }
+
+    /// The rules whose candidates take the rule scorer's score (the model's `cac.rule_scored`).
+    pub fn rule_scored(&self) -> &[Rule] {
+        &self.rule_scored
     }
 
     /// The worklist threshold the model was tuned for (F1-optimal on the development set).
@@ -210,6 +230,45 @@ impl Scorer for OnnxScorer {
         }
         let rows = self.features.extract(input.codes, input.doc, input.candidates);
         let (dense, context, description) = batch(&rows);
-        self.score_inputs(dense, context, description)
+        let mut scores = self.score_inputs(dense, context, description)?;
+        if input.candidates.iter().any(|c| self.rule_scored.contains(&c.rule)) {
+            let rules = RuleScorer.score(input)?;
+            for ((score, rule_score), c) in scores.iter_mut().zip(rules).zip(input.candidates) {
+                if self.rule_scored.contains(&c.rule) {
+                    *score = rule_score;
+                }
+            }
+        }
+        Ok(scores)
+    }
+}
+
+/// The rules named in a model's `cac.rule_scored` metadata: comma-separated rule names ("family_history").
+fn parse_rules(list: &str) -> Result<Vec<Rule>, String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(|name| {
+            Rule::ALL.into_iter().find(|r| r.as_str() == name).ok_or_else(|| {
+                let known: Vec<&str> = Rule::ALL.iter().map(|r| r.as_str()).collect();
+                format!("its metadata cac.rule_scored names the unknown rule {name:?} (known: {known:?})")
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_scored_metadata_names_known_rules_only() {
+        assert_eq!(
+            parse_rules("family_history, personal_history").unwrap(),
+            [Rule::FamilyHistory, Rule::PersonalHistory]
+        );
+        assert!(parse_rules("").unwrap().is_empty());
+        let err = parse_rules("family_history,history_of_present_illness").unwrap_err();
+        assert!(err.contains("history_of_present_illness"), "{err}");
     }
 }

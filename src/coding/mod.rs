@@ -60,6 +60,16 @@ pub enum Rule {
 
 impl Rule {
     pub const ALL: [Rule; 4] = [Rule::Matched, Rule::Combination, Rule::FamilyHistory, Rule::PersonalHistory];
+
+    /// The name `cac features` and the API use ("family_history").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Matched => "matched",
+            Rule::Combination => "combination",
+            Rule::FamilyHistory => "family_history",
+            Rule::PersonalHistory => "personal_history",
+        }
+    }
 }
 
 /// Why a candidate is not suggested.

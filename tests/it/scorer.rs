@@ -4,6 +4,7 @@ use std::sync::OnceLock;
 
 use cac::classify::features::FeatureExtractor;
 use cac::classify::onnx::{OnnxRuntime, OnnxScorer};
+use cac::coding::Rule;
 use ndarray::Array2;
 use serde_json::Value;
 
@@ -75,4 +76,27 @@ fn the_engine_reports_the_model_version() {
         assert!(s.score >= f64::from(engine.min_score()) - 1e-4, "{} {}", s.code, s.score);
     }
     assert!(coded.codes.iter().any(|s| s.code == "I50.23"), "{:?}", coded.codes);
+}
+
+#[test]
+fn history_codes_take_the_rule_score_where_the_training_labels_do_not_cover_them() {
+    let scorer =
+        OnnxScorer::new(runtime(), &model_bytes(), "models/scorer.onnx", FeatureExtractor::embedded().unwrap(), 1)
+            .unwrap();
+    assert_eq!(scorer.rule_scored(), [Rule::FamilyHistory, Rule::PersonalHistory], "`make model` names them");
+    let with_model = cac::Engine::builder(crate::common::codeset()).scorer(Box::new(scorer)).build().unwrap();
+    let with_rules = cac::Engine::builder(crate::common::codeset()).build().unwrap();
+    let note = cac::Note::new(
+        "h",
+        "Mother died of breast cancer at 52. History of colon cancer, resected in 2015, no recurrence.\n\
+         Assessment: essential hypertension.",
+    );
+    let (a, b) = (with_model.code(&note).unwrap(), with_rules.code(&note).unwrap());
+    let score = |coded: &cac::CodedNote, code: &str| {
+        coded.codes.iter().find(|s| s.code == code).map(|s| s.score).unwrap_or_else(|| panic!("{code} suggested"))
+    };
+    for code in ["Z80.3", "Z85.038"] {
+        assert!((score(&a, code) - score(&b, code)).abs() < 1e-6, "{code}: {} vs {}", score(&a, code), score(&b, code));
+    }
+    assert!((score(&a, "I10") - score(&b, "I10")).abs() > 1e-4, "a matched code keeps the model's own score");
 }
