@@ -16,7 +16,8 @@
 //! * lists need nothing special: "denies fever, chills or cough" is one scope covering all three;
 //! * sections set defaults: everything under "Family history" is a relative's, everything under "Past medical
 //!   history", "Past surgical history", "Social history" or "Allergies" is historical (allergies are a status,
-//!   coded as history);
+//!   coded as history). A header written inline with its text ("Family history: uncle with ALS.") sets the
+//!   default for its own line only: narrative notes label one statement that way and never close the section;
 //! * a trigger inside the mention is part of what the mention names ("diverticulosis without diverticulitis"
 //!   is not a negated diverticulosis).
 //!
@@ -340,7 +341,9 @@ impl ContextMap {
                 }
             }
         }
-        match doc.section_of(first) {
+        // A section's default holds under its header, but an inline label governs its own line only.
+        let section = if doc.beyond_inline_header(first) { SectionKind::Unknown } else { doc.section_of(first) };
+        match section {
             SectionKind::FamilyHistory => a.family = true,
             SectionKind::PastMedicalHistory | SectionKind::PastSurgicalHistory => {
                 a.historical = true;

@@ -123,6 +123,7 @@ impl Analyzer {
             sentence_of: Vec::new(),
             section_of: Vec::new(),
             headers: Vec::new(),
+            inline_until: Vec::new(),
         };
         doc.structure(&self.headers);
         Ok(doc)

@@ -92,6 +92,9 @@ pub struct Document<'a> {
     /// Section of every token.
     section_of: Vec<SectionKind>,
     headers: Vec<Header>,
+    /// For each header written inline (its section's text follows on the same line), the first token of the
+    /// next line; `usize::MAX` for a header on a line of its own.
+    inline_until: Vec<usize>,
 }
 
 impl<'a> Document<'a> {
@@ -155,6 +158,15 @@ impl<'a> Document<'a> {
         self.headers.get(at).is_some_and(|h| h.first <= i && i < h.last)
     }
 
+    /// Is token `i` on a later line than its section's header, when that header was written inline with its text
+    /// ("Family history: uncle with ALS.")? Narrative notes label one statement that way and go on without
+    /// another header, so what such a header implies about its text (a relative's, the past) holds for its own
+    /// line only; a header on a line of its own ("FAMILY HISTORY" above a list) governs down to the next header.
+    pub fn beyond_inline_header(&self, i: usize) -> bool {
+        let at = self.headers.partition_point(|h| h.first <= i);
+        at.checked_sub(1).is_some_and(|k| i >= self.inline_until[k])
+    }
+
     /// Is token `i` the last on its line?
     pub fn line_end(&self, i: usize) -> bool {
         self.tokens.get(i + 1).is_none_or(|t| t.newlines_before > 0)
@@ -201,6 +213,15 @@ impl<'a> Document<'a> {
         self.sentences = sentences;
         self.sentence_of = sentence_of;
         self.section_of = section_of;
+        self.inline_until = found
+            .iter()
+            .map(|h| {
+                if h.last >= n || self.line_end(h.last - 1) {
+                    return usize::MAX;
+                }
+                (h.last + 1..n).find(|&j| self.tokens[j].newlines_before > 0).unwrap_or(usize::MAX)
+            })
+            .collect();
         self.headers = found;
     }
 }

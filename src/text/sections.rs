@@ -146,6 +146,8 @@ const HEADERS: &[(SectionKind, &[&str])] = &[
             "past medical / surgical history",
             "previous medical history",
             "significant past medical history",
+            "personal history",
+            "personal medical history",
         ],
     ),
     (
