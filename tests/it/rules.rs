@@ -133,6 +133,16 @@ const ROWS: &[Row] = &[
         excluded & [("R52", "integral_symptom")]
     ),
     row!("Kidney stones. Also pain in the right knee.", O, codes & ["N20.0", "M25.561"]),
+    // "Infectious" is an adjective: a lab panel or a service is no infection; infective endocarditis is I33.0.
+    row!(
+        "Infectious parameters normalized. Seen by the Infectious Diseases department.",
+        I,
+        codes & [],
+        not & ["B99.9"],
+        excluded & []
+    ),
+    row!("Infectious endocarditis of the mitral valve.", I, codes & ["I33.0"], not & ["B99.9", "I38"], excluded & []),
+    row!("Fever during an infectious process.", I, codes & ["B99.9"]),
     // What is smoked, from the count; not for a former smoker.
     row!("Smoker, 15 cigarettes a day.", O, codes & ["F17.210"], not & ["F17.200"], excluded & []),
     row!(
