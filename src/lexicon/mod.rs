@@ -278,7 +278,13 @@ impl Lexicon {
         let mut first_seen: Vec<(String, usize)> = Vec::new();
         let mut duplicates: Vec<String> = Vec::new();
         for (file, text) in sources.lexicon {
-            for term in clinical::parse(file, text, codes)? {
+            let written = clinical::parse(file, text, codes)?;
+            let variants: Vec<ClinicalTerm> = written
+                .iter()
+                .flat_map(|t| clinical::site_variants(t, |id| codes.code(id).description.clone()))
+                .collect();
+            let generated = written.len();
+            for (k, term) in written.into_iter().chain(variants).enumerate() {
                 let ids: Vec<u32> = phrase_tokens(&tokens_of(&term.term)).iter().map(|t| words.intern(t)).collect();
                 let meaning = match &term.meaning {
                     Meaning::Suppress => PhraseMeaning::Suppress,
@@ -295,6 +301,8 @@ impl Lexicon {
                 let len = ids.len().min(u16::MAX as usize) as u16;
                 match builder.add_indexed(&ids, phrase_info.len() as u32)? {
                     Some((_, true)) => first_seen.push((file.to_string(), term.line)),
+                    // A generated wording the lexicon also writes (or generates from another line): the first wins.
+                    Some((_, false)) if k >= generated => continue,
                     Some((at, false)) => {
                         // Two lines reading the same (after case, plurals and word forms): one is redundant
                         // or they disagree; either way the lexicon must say it once.

@@ -143,6 +143,13 @@ const ROWS: &[Row] = &[
     ),
     row!("Infectious endocarditis of the mitral valve.", I, codes & ["I33.0"], not & ["B99.9", "I38"], excluded & []),
     row!("Fever during an infectious process.", I, codes & ["B99.9"]),
+    // Pain written with its site, in any wording and with its side: the site's code, not R52.
+    row!("Pain in the left renal fossa.", I, codes & ["R10.A2"], not & ["R52", "R10.A0"], excluded & []),
+    row!("Pain on the right renal fossa.", I, codes & ["R10.A1"], not & ["R52"], excluded & []),
+    row!("Pain in both renal fossae.", I, codes & ["R10.A3"], not & ["R52"], excluded & []),
+    row!("Pain in the left popliteal fossa.", I, codes & ["M25.562"], not & ["R52"], excluded & []),
+    row!("Pain in both breasts.", I, codes & ["N64.4"], not & ["R52"], excluded & []),
+    row!("Pain in left hemiscrotum.", I, codes & ["N50.82"], not & ["R52"], excluded & []),
     // What is smoked, from the count; not for a former smoker.
     row!("Smoker, 15 cigarettes a day.", O, codes & ["F17.210"], not & ["F17.200"], excluded & []),
     row!(
