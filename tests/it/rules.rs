@@ -153,6 +153,13 @@ const ROWS: &[Row] = &[
     // What is smoked, from the count; not for a former smoker.
     row!("Smoker, 15 cigarettes a day.", O, codes & ["F17.210"], not & ["F17.200"], excluded & []),
     row!(
+        "Smoker of one pack a day for the past 40 years.",
+        O,
+        codes & ["F17.210"],
+        not & ["F17.200", "Z87.891"],
+        excluded & []
+    ),
+    row!(
         "Ex-smoker of 20 packs/year, quit 10 years ago.",
         O,
         codes & ["Z87.891"],
