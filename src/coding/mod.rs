@@ -190,6 +190,9 @@ pub struct CodingRules {
     history: HistoryIndex,
     combinations: Vec<combine::CombinationRule>,
     symptoms: Vec<symptoms::IntegralSymptoms>,
+    /// Neoplasms of documented behavior, and the unspecified-behavior (D49) code of their site that they make
+    /// redundant: the same table shape as the integral symptoms.
+    neoplasm_sites: Vec<symptoms::IntegralSymptoms>,
 }
 
 /// Uncertain diagnoses that are not coded even for inpatients (Guidelines I.C.1.a.1, I.C.1.g, I.C.10.c).
@@ -218,11 +221,14 @@ impl CodingRules {
         let combinations = combine::parse_rules(file, text, codes)?;
         let (file, text) = crate::models::INTEGRAL_SYMPTOMS;
         let symptoms = symptoms::parse(file, text)?;
+        let (file, text) = crate::models::NEOPLASM_SITES;
+        let neoplasm_sites = symptoms::parse(file, text)?;
         Ok(CodingRules {
             disabled: Vec::new(),
             history: HistoryIndex::build(codes, lexicon, analyzer),
             combinations,
             symptoms,
+            neoplasm_sites,
         })
     }
 
@@ -246,12 +252,13 @@ impl CodingRules {
             combine::apply(cx.codes, cx.lexicon, &self.combinations, &mut candidates);
         }
         if self.on(RuleSwitch::IntegralSymptoms) {
-            symptoms::apply(cx.codes, &self.symptoms, &mut candidates);
+            symptoms::apply(cx.codes, &self.symptoms, &mut candidates, Reason::IntegralSymptom);
         }
         if self.on(RuleSwitch::ReviewOfSystems) {
             symptoms::review_of_systems_only(cx.codes, cx.doc, &mut candidates);
         }
         if self.on(RuleSwitch::Specificity) {
+            symptoms::apply(cx.codes, &self.neoplasm_sites, &mut candidates, Reason::LessSpecific);
             less_specific(cx, &mut candidates);
         }
         candidates.retain(|c| cx.codes.code(c.code).billable);

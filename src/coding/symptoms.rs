@@ -3,6 +3,10 @@
 //! urinary tract infection. Which symptoms belong to which diagnoses is written by the project in
 //! `models/coding/integral_symptoms.tsv`; symptoms not listed for any coded diagnosis stay.
 //!
+//! The same table shape serves one specificity rule: `models/coding/neoplasm_sites.tsv` lists, for each
+//! unspecified-behavior neoplasm code (D49, a "tumor" with no histology), the neoplasms of documented behavior at
+//! that site; when one of them is coded, the D49 code is set aside as its less specific reading.
+//!
 //! A symptom written only in the review of systems ("Musculoskeletal: endorses body aches") is a positive
 //! answer to a checklist question, not a problem the provider addressed; coders take symptoms from the history,
 //! exam and assessment, so one that appears nowhere else is set aside too.
@@ -39,8 +43,10 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<IntegralSymptoms>, BuildError
     Ok(rows)
 }
 
-/// Sets aside symptoms that a live definitive diagnosis includes.
-pub fn apply(codes: &CodeSet, rows: &[IntegralSymptoms], candidates: &mut [Candidate]) {
+/// Sets aside symptoms that a live definitive diagnosis includes (`reason` integral symptom), or, with the
+/// neoplasm-site table, an unspecified-behavior neoplasm beside one of documented behavior at its site (`reason`
+/// less specific).
+pub fn apply(codes: &CodeSet, rows: &[IntegralSymptoms], candidates: &mut [Candidate], reason: Reason) {
     let live: Vec<(usize, String)> = candidates
         .iter()
         .enumerate()
@@ -66,10 +72,12 @@ pub fn apply(codes: &CodeSet, rows: &[IntegralSymptoms], candidates: &mut [Candi
             if as_diagnosis[a].contains(&row) {
                 continue;
             }
-            candidates[*i].set_aside(
-                Reason::IntegralSymptom,
-                format!("{symptom} is not coded separately: {} ({diagnosis} is coded)", rows[row].why),
-            );
+            let why = &rows[row].why;
+            let rationale = match reason {
+                Reason::LessSpecific => format!("a less specific reading of a condition coded as {diagnosis}: {why}"),
+                _ => format!("{symptom} is not coded separately: {why} ({diagnosis} is coded)"),
+            };
+            candidates[*i].set_aside(reason, rationale);
             break;
         }
     }

@@ -98,38 +98,60 @@ pub fn parse(file: &str, text: &str, codes: &CodeSet) -> Result<Vec<ClinicalTerm
     Ok(out)
 }
 
-/// The other ways a note writes a site-pain term: "pain in the renal fossa" is also written "pain on the renal
-/// fossa", "pain in renal fossa", "pain in the left renal fossa", "pain in both popliteal fossae". The phrase
-/// automaton needs each wording, and listing them by hand for every site would be error-prone, so each term
-/// that starts "pain in the" gets them here. The side is kept: a term that stands for words stands for them with
-/// the side added ("= knee pain" read from "pain in the left popliteal fossa" is "left knee pain", M25.562), and
-/// a term that names a code stands for that code's description with the side added (R10.A "Pain localized to
-/// flank" from "pain in the left renal fossa" is "left side pain localized to flank", which composes to R10.A2
-/// "Flank pain, left side"; a code without sides keeps matching its own description). `describe` gives a code's
-/// description. The term itself is not among the variants.
+/// Heads of site terms ("pain in the X", "tumor of the X") and the words each is also written as.
+const SITE_HEADS: &[(&str, &[&str])] = &[("pain", &["pain"]), ("tumor", &["tumor", "neoplasm"])];
+const SITE_PREPOSITIONS: &[&str] = &["in", "of", "on", "at"];
+
+/// The other ways a note writes a site term: "pain in the renal fossa" is also written "pain on the renal fossa",
+/// "pain in renal fossa", "pain in the left renal fossa", "pain in both popliteal fossae"; "tumor of the bladder"
+/// also "neoplasm in the bladder". The phrase automaton needs each wording, and listing them by hand for every
+/// site would be error-prone, so each term written "<head> <in|of|on|at> the <site>" (heads: [`SITE_HEADS`])
+/// gets them here, and "<site> tumor" gets "<site> neoplasm". The side is kept: a term that stands for words
+/// stands for them with the side added ("= knee pain" read from "pain in the left popliteal fossa" is "left knee
+/// pain", M25.562), and a term that names a code stands for that code's description with the side added (R10.A
+/// "Pain localized to flank" from "pain in the left renal fossa" is "left side pain localized to flank", which
+/// composes to R10.A2 "Flank pain, left side"; a code without sides keeps matching its own description).
+/// `describe` gives a code's description. The term itself is not among the variants.
 pub fn site_variants(term: &ClinicalTerm, describe: impl Fn(CodeId) -> String) -> Vec<ClinicalTerm> {
     let lower = term.term.to_lowercase();
-    let Some(site) = lower.strip_prefix("pain in the ") else { return Vec::new() };
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let mut out = Vec::new();
+    let mut add = |text: String, meaning: Meaning| {
+        if text != lower {
+            out.push(ClinicalTerm { line: term.line, term: text, meaning, constraints: term.constraints.clone() });
+        }
+    };
+    // "<site> tumor": "<site> neoplasm".
+    if let Some((last, site)) = words.split_last()
+        && !site.is_empty()
+        && let Some((_, heads)) = SITE_HEADS.iter().find(|(h, _)| h == last)
+    {
+        for head in *heads {
+            add(format!("{} {head}", site.join(" ")), term.meaning.clone());
+        }
+    }
+    let [head, prep, "the", site @ ..] = words.as_slice() else { return out };
+    let Some((_, heads)) = SITE_HEADS.iter().find(|(h, _)| h == head) else { return out };
+    if site.is_empty() || !SITE_PREPOSITIONS.contains(prep) {
+        return out;
+    }
+    let site = site.join(" ");
     let sided = |side: &str| match &term.meaning {
         Meaning::Words(w) => Meaning::Words(format!("{side} {w}")),
         // "Flank pain, left side": the classification names a side with "side".
         Meaning::Code(id) => Meaning::Words(format!("{side} side {}", describe(*id))),
         Meaning::Suppress => Meaning::Suppress,
     };
-    let mut out = Vec::new();
-    for prep in ["in", "on", "at", "of"] {
-        let mut add = |text: String, meaning: Meaning| {
-            if text != lower {
-                out.push(ClinicalTerm { line: term.line, term: text, meaning, constraints: term.constraints.clone() });
+    for head in *heads {
+        for prep in SITE_PREPOSITIONS {
+            add(format!("{head} {prep} the {site}"), term.meaning.clone());
+            add(format!("{head} {prep} {site}"), term.meaning.clone());
+            for side in ["left", "right", "bilateral"] {
+                add(format!("{head} {prep} the {side} {site}"), sided(side));
+                add(format!("{head} {prep} {side} {site}"), sided(side));
             }
-        };
-        add(format!("pain {prep} the {site}"), term.meaning.clone());
-        add(format!("pain {prep} {site}"), term.meaning.clone());
-        for side in ["left", "right", "bilateral"] {
-            add(format!("pain {prep} the {side} {site}"), sided(side));
-            add(format!("pain {prep} {side} {site}"), sided(side));
+            add(format!("{head} {prep} both {site}"), sided("bilateral"));
         }
-        add(format!("pain {prep} both {site}"), sided("bilateral"));
     }
     out
 }

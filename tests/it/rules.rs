@@ -150,6 +150,20 @@ const ROWS: &[Row] = &[
     row!("Pain in the left popliteal fossa.", I, codes & ["M25.562"], not & ["R52"], excluded & []),
     row!("Pain in both breasts.", I, codes & ["N64.4"], not & ["R52"], excluded & []),
     row!("Pain in left hemiscrotum.", I, codes & ["N50.82"], not & ["R52"], excluded & []),
+    // A tumor without histology is a neoplasm of unspecified behavior of its site, with its side; once the
+    // behavior is documented, the D49 code is its less specific reading.
+    row!("Bladder tumor.", O, codes & ["D49.4"]),
+    row!("A tumor in the right kidney.", O, codes & ["D49.511"]),
+    row!("Left breast tumor.", O, codes & ["D49.3"]),
+    row!("Malignant tumor of the bladder.", O, codes & ["C67.9"], not & ["D49.4"], excluded & []),
+    row!(
+        "Bladder tumor on cystoscopy. Pathology: urothelial carcinoma of the bladder.",
+        I,
+        codes & ["C67.9"],
+        not & ["D49.4"],
+        excluded & [("D49.4", "less_specific")]
+    ),
+    row!("Tumor markers were negative.", O, codes & [], not & ["D49.9"], excluded & []),
     // What is smoked, from the count; not for a former smoker.
     row!("Smoker, 15 cigarettes a day.", O, codes & ["F17.210"], not & ["F17.200"], excluded & []),
     row!(
