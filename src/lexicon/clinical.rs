@@ -99,7 +99,8 @@ pub fn parse(file: &str, text: &str, codes: &CodeSet) -> Result<Vec<ClinicalTerm
 }
 
 /// Heads of site terms ("pain in the X", "tumor of the X") and the words each is also written as.
-const SITE_HEADS: &[(&str, &[&str])] = &[("pain", &["pain"]), ("tumor", &["tumor", "neoplasm"])];
+const SITE_HEADS: &[(&str, &[&str])] =
+    &[("pain", &["pain"]), ("tumor", &["tumor", "neoplasm"]), ("lesion", &["lesion"]), ("mass", &["mass"])];
 const SITE_PREPOSITIONS: &[&str] = &["in", "of", "on", "at"];
 
 /// The other ways a note writes a site term: "pain in the renal fossa" is also written "pain on the renal fossa",
@@ -110,9 +111,9 @@ const SITE_PREPOSITIONS: &[&str] = &["in", "of", "on", "at"];
 /// stands for them with the side added ("= knee pain" read from "pain in the left popliteal fossa" is "left knee
 /// pain", M25.562), and a term that names a code stands for that code's description with the side added (R10.A
 /// "Pain localized to flank" from "pain in the left renal fossa" is "left side pain localized to flank", which
-/// composes to R10.A2 "Flank pain, left side"; a code without sides keeps matching its own description).
-/// `describe` gives a code's description. The term itself is not among the variants.
-pub fn site_variants(term: &ClinicalTerm, describe: impl Fn(CodeId) -> String) -> Vec<ClinicalTerm> {
+/// composes to R10.A2 "Flank pain, left side"; a billable code keeps its meaning). `describe` gives the
+/// description of a code that is refined further, `None` for a billable one. The term itself is not among the variants.
+pub fn site_variants(term: &ClinicalTerm, describe: impl Fn(CodeId) -> Option<String>) -> Vec<ClinicalTerm> {
     let lower = term.term.to_lowercase();
     let words: Vec<&str> = lower.split_whitespace().collect();
     let mut out = Vec::new();
@@ -138,8 +139,12 @@ pub fn site_variants(term: &ClinicalTerm, describe: impl Fn(CodeId) -> String) -
     let site = site.join(" ");
     let sided = |side: &str| match &term.meaning {
         Meaning::Words(w) => Meaning::Words(format!("{side} {w}")),
-        // "Flank pain, left side": the classification names a side with "side".
-        Meaning::Code(id) => Meaning::Words(format!("{side} side {}", describe(*id))),
+        // A code with sides below it: its words with the side ("Flank pain, left side": the classification names
+        // a side with "side"). A code without (a billable one) keeps its meaning.
+        Meaning::Code(id) => match describe(*id) {
+            Some(description) => Meaning::Words(format!("{side} side {description}")),
+            None => term.meaning.clone(),
+        },
         Meaning::Suppress => Meaning::Suppress,
     };
     for head in *heads {

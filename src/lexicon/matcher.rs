@@ -56,6 +56,12 @@ pub(super) struct Matcher<'l, 'd, 'a> {
     /// ("brain metastasis from lung adenocarcinoma" is not a secondary of the lung).
     from_count: Vec<u32>,
     secondary: u32,
+    /// How many spread markers there are up to each position: what a cancer spread "to" is a secondary site, so no
+    /// term reads words on both sides of one ("breast cancer metastatic to bone" is neither a malignant neoplasm of
+    /// bone nor a secondary of the breast). The marker is at "metastatic" in "metastatic to" (the lexicon reads
+    /// it as a secondary neoplasm that takes the site after it), and at "to" in "spread to" and "metastatic
+    /// carcinoma to".
+    pub(super) spread_count: Vec<u32>,
 }
 
 impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
@@ -77,6 +83,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             direct: Vec::new(),
             from_count: Vec::with_capacity(n),
             secondary: lex.words.lookup("secondary"),
+            spread_count: Vec::new(),
         };
         let mut froms = 0u32;
         let (mut clause, mut segment) = (0u32, 0u32);
@@ -121,6 +128,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             m.clause.push(clause);
             m.segment.push(segment);
         }
+        m.spread_count = spread_markers(&m.tok.iter().map(|&t| doc.norm(t)).collect::<Vec<_>>());
         m
     }
 
@@ -345,6 +353,9 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         if self.from_count[hi] != self.from_count[lo] && self.secondary != 0 && words.contains(&self.secondary) {
             return None;
         }
+        if self.spread_count[hi] != self.spread_count[lo] {
+            return None;
+        }
         // A number ("2", "3b", "4") or a type letter counts only next to the words it qualifies.
         for (k, &w) in words.iter().enumerate() {
             let name = self.lex.words.name(w);
@@ -536,4 +547,31 @@ fn is_subset(small: &[u32], big: &[u32]) -> bool {
         }
     }
     true
+}
+
+/// Running count of spread markers over a stream of normalized words (see `Matcher::spread_count`).
+fn spread_markers(norms: &[&str]) -> Vec<u32> {
+    const SPREAD: &[&str] = &["metastatic", "metastasizing", "metastasized", "spread", "spreading"];
+    const MALIGNANCY: &[&str] = &["carcinoma", "adenocarcinoma", "cancer", "melanoma", "sarcoma", "disease", "tumor"];
+    let mut marker = vec![false; norms.len()];
+    for p in 1..norms.len() {
+        if norms[p] != "to" {
+            continue;
+        }
+        if matches!(norms[p - 1], "metastatic" | "metastasizing" | "metastasized") {
+            marker[p - 1] = true;
+        } else if SPREAD.contains(&norms[p - 1])
+            || (p >= 2 && norms[p - 2] == "metastatic" && MALIGNANCY.contains(&norms[p - 1]))
+        {
+            marker[p] = true;
+        }
+    }
+    let mut count = 0;
+    marker
+        .iter()
+        .map(|&m| {
+            count += u32::from(m);
+            count
+        })
+        .collect()
 }

@@ -281,7 +281,11 @@ impl Lexicon {
             let written = clinical::parse(file, text, codes)?;
             let variants: Vec<ClinicalTerm> = written
                 .iter()
-                .flat_map(|t| clinical::site_variants(t, |id| codes.code(id).description.clone()))
+                .flat_map(|t| {
+                    clinical::site_variants(t, |id| {
+                        (!codes.code(id).billable).then(|| codes.code(id).description.clone())
+                    })
+                })
                 .collect();
             let generated = written.len();
             for (k, term) in written.into_iter().chain(variants).enumerate() {

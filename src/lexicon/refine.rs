@@ -68,7 +68,11 @@ impl Matcher<'_, '_, '_> {
             found.clear();
             for &w in &extra {
                 let at = (from..to)
-                    .filter(|&p| self.clause[p] == clause && self.words_at(p).contains(&w))
+                    .filter(|&p| {
+                        self.clause[p] == clause
+                            && self.spread_count[p] == self.spread_count[lo]
+                            && self.words_at(p).contains(&w)
+                    })
                     .min_by_key(|&p| p.abs_diff(lo).min(p.abs_diff(hi)));
                 match at {
                     Some(p) => found.push(p as u32),

@@ -164,6 +164,26 @@ const ROWS: &[Row] = &[
         excluded & [("D49.4", "less_specific")]
     ),
     row!("Tumor markers were negative.", O, codes & [], not & ["D49.9"], excluded & []),
+    // A mass found on imaging that pathology shows to be a neoplasm is that neoplasm.
+    row!(
+        "Incidental renal mass on ultrasound. Nephrectomy: clear cell renal cell carcinoma of the left kidney.",
+        I,
+        codes & ["C64.2"],
+        not & ["N28.89"],
+        excluded & [("N28.89", "less_specific")]
+    ),
+    row!("A mass in the left kidney.", O, codes & ["N28.89"]),
+    row!("Mass in the right breast.", O, codes & ["N63.10"]),
+    // Spread "to" a site names the secondary site; the primary keeps its own.
+    row!(
+        "Breast cancer metastatic to bone.",
+        I,
+        codes & ["C50.919", "C79.51"],
+        not & ["C41.9", "C79.81"],
+        excluded & []
+    ),
+    row!("Adenocarcinoma metastatic to the liver.", I, codes & ["C78.7"], not & ["C22.8"], excluded & []),
+    row!("Lung cancer that spread to the brain.", I, codes & ["C34.90"], not & ["D49.6", "C71.9"], excluded & []),
     // What is smoked, from the count; not for a former smoker.
     row!("Smoker, 15 cigarettes a day.", O, codes & ["F17.210"], not & ["F17.200"], excluded & []),
     row!(
