@@ -99,8 +99,13 @@ pub fn parse(file: &str, text: &str, codes: &CodeSet) -> Result<Vec<ClinicalTerm
 }
 
 /// Heads of site terms ("pain in the X", "tumor of the X") and the words each is also written as.
-const SITE_HEADS: &[(&str, &[&str])] =
-    &[("pain", &["pain"]), ("tumor", &["tumor", "neoplasm"]), ("lesion", &["lesion"]), ("mass", &["mass"])];
+const SITE_HEADS: &[(&str, &[&str])] = &[
+    ("pain", &["pain"]),
+    ("tumor", &["tumor", "neoplasm"]),
+    ("lesion", &["lesion"]),
+    ("mass", &["mass"]),
+    ("cellulitis", &["cellulitis"]),
+];
 const SITE_PREPOSITIONS: &[&str] = &["in", "of", "on", "at"];
 
 /// The other ways a note writes a site term: "pain in the renal fossa" is also written "pain on the renal fossa",

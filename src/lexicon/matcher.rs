@@ -463,7 +463,10 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         hit.positions.dedup();
         hit.weight += weight;
         hit.code = self.seventh(code, &hit.positions);
-        hit.plainness = self.codes.code(hit.code).description.len();
+        // A remainder code ("Other epilepsy") never wins a tie with the plain reading ("Epilepsy, unspecified"):
+        // "epilepsy" with nothing more said is not a specified other kind.
+        let remainder = self.lex.residual[hit.node as usize] || self.lex.residual[code as usize];
+        hit.plainness = self.codes.code(hit.code).description.len() + if remainder { 1 << 16 } else { 0 };
         Some(hit)
     }
 

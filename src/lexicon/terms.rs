@@ -230,6 +230,12 @@ pub(crate) fn required(tokens: &[String]) -> Vec<String> {
         match tokens[i].as_str() {
             // "without complications", "without hemorrhage or perforation": what follows is absent;
             // "except renal pelvis", "excluding ...": what follows is carved out.
+            // "Laceration without foreign body of lip": only the foreign body is absent; the site follows.
+            "without" if tokens.get(i + 1..i + 3).is_some_and(|t| t[0] == "foreign" && t[1] == "body") => {
+                keep[i..i + 3].iter_mut().for_each(|x| *x = false);
+                i += 3;
+                continue;
+            }
             "without" | "except" | "excluding" => {
                 let mut j = i;
                 while j < tokens.len() && tokens[j] != "," && !(j > i && tokens[j] == "with") {
@@ -242,6 +248,10 @@ pub(crate) fn required(tokens: &[String]) -> Vec<String> {
             // "unspecified organism", "unspecified as acute or chronic": the open axis is not a requirement.
             "unspecified" => {
                 keep[i] = false;
+                // "Diverticulitis of intestine, part unspecified": the open axis written before the word.
+                if i > 0 && AXIS_NOUNS.contains(&tokens[i - 1].as_str()) {
+                    keep[i - 1] = false;
+                }
                 if let Some(next) = tokens.get(i + 1) {
                     if AXIS_NOUNS.contains(&next.as_str()) {
                         keep[i + 1] = false;
@@ -357,6 +367,11 @@ mod tests {
     #[test]
     fn a_capital_letter_a_is_a_type_not_an_article() {
         assert_eq!(req("Hepatitis A without hepatic coma"), vec![words(&["hepatitis", CAPITAL_A])]);
+        assert_eq!(req("Laceration without foreign body of lip"), vec![words(&["laceration", "lip"])]);
+        assert_eq!(
+            req("Diverticulitis of intestine, part unspecified, without perforation or abscess without bleeding"),
+            vec![words(&["diverticulitis", "intestine"])]
+        );
         assert_eq!(req("A disease"), vec![words(&["disease"])]);
     }
 }

@@ -184,6 +184,15 @@ const ROWS: &[Row] = &[
     ),
     row!("Adenocarcinoma metastatic to the liver.", I, codes & ["C78.7"], not & ["C22.8"], excluded & []),
     row!("Lung cancer that spread to the brain.", I, codes & ["C34.90"], not & ["D49.6", "C71.9"], excluded & []),
+    // Wordings a US coder meets every day.
+    row!("Laceration of the right hand.", E, codes & ["S61.411A"], not & ["S01.511A"], excluded & []),
+    row!("Epilepsy.", O, codes & ["G40.909"], not & ["G40.802"], excluded & []),
+    row!("Gross hematuria.", O, codes & ["R31.0"], not & ["R31.9"], excluded & []),
+    row!("Diverticulitis.", O, codes & ["K57.92"]),
+    row!("Anaphylaxis.", E, codes & ["T78.2XXA"]),
+    row!("Tobacco use.", O, codes & ["Z72.0"]),
+    row!("Cellulitis of the left leg.", O, codes & ["L03.116"]),
+    row!("Stage 3 sacral pressure ulcer.", I, codes & ["L89.153"]),
     // What is smoked, from the count; not for a former smoker.
     row!("Smoker, 15 cigarettes a day.", O, codes & ["F17.210"], not & ["F17.200"], excluded & []),
     row!(
