@@ -105,6 +105,8 @@ const SITE_HEADS: &[(&str, &[&str])] = &[
     ("lesion", &["lesion"]),
     ("mass", &["mass"]),
     ("cellulitis", &["cellulitis"]),
+    ("osteoarthritis", &["osteoarthritis"]),
+    ("fracture", &["fracture"]),
 ];
 const SITE_PREPOSITIONS: &[&str] = &["in", "of", "on", "at"];
 

@@ -193,6 +193,11 @@ const ROWS: &[Row] = &[
     row!("Tobacco use.", O, codes & ["Z72.0"]),
     row!("Cellulitis of the left leg.", O, codes & ["L03.116"]),
     row!("Stage 3 sacral pressure ulcer.", I, codes & ["L89.153"]),
+    row!("Closed fracture of the left distal radius.", E, codes & ["S52.502A"], not & ["T14.8XXA"], excluded & []),
+    row!("Osteoarthritis of the right knee.", O, codes & ["M17.11"], not & ["M17.9"], excluded & []),
+    row!("Primary osteoarthritis of both knees.", O, codes & ["M17.0"], not & ["M17.10"], excluded & []),
+    row!("Erectile dysfunction.", O, codes & ["N52.9"]),
+    row!("Allergic to penicillin.", O, codes & ["Z88.0"]),
     // What is smoked, from the count; not for a former smoker.
     row!("Smoker, 15 cigarettes a day.", O, codes & ["F17.210"], not & ["F17.200"], excluded & []),
     row!(
