@@ -23,6 +23,7 @@ const BOILERPLATE: &[&[&str]] = &[
     &["not", "elsewhere", "classified"],
     &["classified", "elsewhere"],
     &["site", "not", "specified"],
+    &["not", "specified", "as", "recurrent"],
     &["not", "specified"],
     &["of", "unspecified", "site"],
 ];
@@ -61,6 +62,11 @@ pub(crate) fn code_terms(code: &Code, tokenize: &mut dyn FnMut(&str) -> Vec<Stri
             let mut words = required(&phrase_tokens(&tokenize(&text)));
             if injury && !words.iter().any(|w| description_words.contains(w)) {
                 words = required(&phrase_tokens(&tokenize(&format!("{nature} of {text}"))));
+            }
+            // "Attacks without alteration of consciousness" (under G40.1) is not the word "attack": a term whose
+            // absent clause leaves one word says too little to be read on its own.
+            if words.len() < 2 && text.to_ascii_lowercase().contains(" without ") {
+                continue;
             }
             push(words, source);
         }
@@ -236,6 +242,12 @@ pub(crate) fn required(tokens: &[String]) -> Vec<String> {
                 i += 3;
                 continue;
             }
+            // "Epilepsy, unspecified, not intractable": the absent axis is no requirement (the other readings of
+            // "not", as in "not having achieved remission" or "not available", name what the code is about).
+            "not" if tokens.get(i + 1).is_some_and(|t| t == "intractable") => {
+                keep[i] = false;
+                keep[i + 1] = false;
+            }
             "without" | "except" | "excluding" => {
                 let mut j = i;
                 while j < tokens.len() && tokens[j] != "," && !(j > i && tokens[j] == "with") {
@@ -368,6 +380,10 @@ mod tests {
     fn a_capital_letter_a_is_a_type_not_an_article() {
         assert_eq!(req("Hepatitis A without hepatic coma"), vec![words(&["hepatitis", CAPITAL_A])]);
         assert_eq!(req("Laceration without foreign body of lip"), vec![words(&["laceration", "lip"])]);
+        assert_eq!(
+            req("Epilepsy, unspecified, not intractable, without status epilepticus"),
+            vec![words(&["epilepsy"])]
+        );
         assert_eq!(
             req("Diverticulitis of intestine, part unspecified, without perforation or abscess without bleeding"),
             vec![words(&["diverticulitis", "intestine"])]

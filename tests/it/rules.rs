@@ -198,6 +198,15 @@ const ROWS: &[Row] = &[
     row!("Primary osteoarthritis of both knees.", O, codes & ["M17.0"], not & ["M17.10"], excluded & []),
     row!("Erectile dysfunction.", O, codes & ["N52.9"]),
     row!("Allergic to penicillin.", O, codes & ["Z88.0"]),
+    row!("Sepsis due to E. coli.", I, codes & ["A41.51"], not & ["A41.9"], excluded & []),
+    row!("Subarachnoid hemorrhage.", I, codes & ["I60.9"], not & ["R58"], excluded & []),
+    row!("Traumatic subarachnoid hemorrhage after a fall.", E, codes & ["S06.6X0A"], not & ["I60.9"], excluded & []),
+    row!("Intracerebral hemorrhage.", I, codes & ["I61.9"], not & ["R58"], excluded & []),
+    row!("Right cerebellar intraparenchymal hemorrhage.", I, codes & ["I61.4"], not & ["R58"], excluded & []),
+    row!("Seizure disorder.", O, codes & ["G40.909"], not & ["G40.919", "R56.9"], excluded & []),
+    row!("Diabetic ketoacidosis.", I, codes & ["E11.10"]),
+    row!("Type 1 diabetes with DKA.", I, codes & ["E10.10"], not & ["E11.10"], excluded & []),
+    row!("Clostridium difficile colitis.", I, codes & ["A04.72"], not & ["K52.9"], excluded & []),
     // What is smoked, from the count; not for a former smoker.
     row!("Smoker, 15 cigarettes a day.", O, codes & ["F17.210"], not & ["F17.200"], excluded & []),
     row!(
