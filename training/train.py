@@ -20,8 +20,8 @@ onnxruntime; a parity fixture (inputs and onnxruntime outputs) is written for th
 candidates the training labels do not cover: CodiEsp's coders coded a past or a relative's condition as the disease,
 never as the history Z code the guidelines' history rule gives, so those labels would teach only "never accepted".
 Such candidates are left out of training, selection and calibration, the model's metadata names the rules
-(`cac.rule_scored`), and the engine gives them the rule scorer's score; the dev F1 printed here counts them as
-suggested, as the rule scorer's scores are above the threshold. A facility training on its own coders' decisions
+(`cac.rule_scored`), and the engine gives them the rule scorer's score; the threshold search then stays at or
+below the rule scorer's lowest score (0.35), where the engine suggests all of them, and counts them as suggested. A facility training on its own coders' decisions
 leaves the option out.
 
 Extra labels (--extra) are `cac feedback export` lines: {"note_id", "code", "label"}, features joined by note id
@@ -47,6 +47,10 @@ L2 = 1e-3
 CONTEXT_LEN = 48
 DESCRIPTION_LEN = 16
 VOCAB = 8000
+# The engine's rules, as `cac features` writes them; and the lowest score the rule scorer gives a candidate it
+# keeps (src/classify/rules.rs: a compositional one-word uncertain mention, 0.65 - 0.15 - 0.15).
+RULES = {"matched", "combination", "family_history", "personal_history"}
+RULE_SCORER_MIN = 0.35
 
 
 def canonical(code):
@@ -285,8 +289,15 @@ def main():
     rule_scored = []
     if "--rule-scored" in args:
         i = args.index("--rule-scored")
+        if i + 1 >= len(args):
+            sys.exit("--rule-scored needs a comma-separated list of rules")
         rule_scored = [r for r in args[i + 1].split(",") if r]
+        unknown = [r for r in rule_scored if r not in RULES]
+        if unknown:
+            sys.exit(f"--rule-scored: unknown rules {unknown} (known: {sorted(RULES)})")
         args = args[:i] + args[i + 2:]
+    if len(args) < 4 or any(a.startswith("--") for a in args[:4]):
+        sys.exit(__doc__)
     extra = []
     if "--extra" in args:
         i = args.index("--extra")
@@ -330,6 +341,10 @@ def main():
     dev_p = 1 / (1 + np.exp(-(a * dev_logits + b)))
     thresholds = np.linspace(0.02, 0.9, 89)
     every = dev_rows + dev_rule_scored
+    # The rule scorer gives every candidate it keeps at least RULE_SCORER_MIN, so up to that threshold the engine
+    # suggests all the rule-scored candidates: the search stays there, where counting them as suggested is exact.
+    if dev_rule_scored:
+        thresholds = thresholds[thresholds <= RULE_SCORER_MIN + 1e-9]
     kept = np.ones(len(dev_rule_scored))
     results = [(t, *f1_at(every, np.concatenate([dev_p, kept]), gdev, t)) for t in thresholds]
     t_best = max(results, key=lambda r: r[3])

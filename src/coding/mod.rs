@@ -550,3 +550,16 @@ pub fn group(mentions: Vec<Mention>) -> Vec<Candidate> {
     }
     order
 }
+
+#[cfg(test)]
+mod rule_name_tests {
+    use super::Rule;
+
+    /// `training/train.py --rule-scored` matches the names `cac features` serializes.
+    #[test]
+    fn rule_names_are_the_serialized_ones() {
+        for rule in Rule::ALL {
+            assert_eq!(serde_json::to_string(&rule).unwrap(), format!("\"{}\"", rule.as_str()));
+        }
+    }
+}

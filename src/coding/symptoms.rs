@@ -32,7 +32,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<IntegralSymptoms>, BuildError
         let bad = |reason: &str| BuildError::DataFile { file: file.into(), line: i + 1, reason: reason.into() };
         let cols: Vec<&str> = line.split('\t').collect();
         if cols.len() != 3 {
-            return Err(bad("expected `diagnoses<TAB>symptoms<TAB>why`"));
+            return Err(bad("expected three tab-separated columns: `codes<TAB>codes they set aside<TAB>why`"));
         }
         let (diagnoses, symptoms) = (CodeRef::parse_all(cols[0]), CodeRef::parse_all(cols[1]));
         if diagnoses.is_empty() || symptoms.is_empty() {

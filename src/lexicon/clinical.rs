@@ -140,7 +140,11 @@ pub fn site_variants(term: &ClinicalTerm, describe: impl Fn(CodeId) -> Option<St
     }
     let [head, prep, "the", site @ ..] = words.as_slice() else { return out };
     let Some((_, heads)) = SITE_HEADS.iter().find(|(h, _)| h == head) else { return out };
-    if site.is_empty() || !SITE_PREPOSITIONS.contains(prep) {
+    // A term that already names a side ("pain in the left iliac fossa") is not given another.
+    if site.is_empty()
+        || !SITE_PREPOSITIONS.contains(prep)
+        || matches!(site[0], "left" | "right" | "both" | "bilateral")
+    {
         return out;
     }
     let site = site.join(" ");

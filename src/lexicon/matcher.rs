@@ -59,8 +59,8 @@ pub(super) struct Matcher<'l, 'd, 'a> {
     /// How many spread markers there are up to each position: what a cancer spread "to" is a secondary site, so no
     /// term reads words on both sides of one ("breast cancer metastatic to bone" is neither a malignant neoplasm of
     /// bone nor a secondary of the breast). The marker is at "metastatic" in "metastatic to" (the lexicon reads
-    /// it as a secondary neoplasm that takes the site after it), and at "to" in "spread to" and "metastatic
-    /// carcinoma to".
+    /// it as a secondary neoplasm that takes the site after it), and at "to" in "metastatic carcinoma to" and in
+    /// "spread to" after a malignancy word of the same clause.
     pub(super) spread_count: Vec<u32>,
 }
 
@@ -128,7 +128,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             m.clause.push(clause);
             m.segment.push(segment);
         }
-        m.spread_count = spread_markers(&m.tok.iter().map(|&t| doc.norm(t)).collect::<Vec<_>>());
+        m.spread_count = spread_markers(&m.tok.iter().map(|&t| doc.norm(t)).collect::<Vec<_>>(), &m.clause);
         m
     }
 
@@ -552,19 +552,34 @@ fn is_subset(small: &[u32], big: &[u32]) -> bool {
     true
 }
 
-/// Running count of spread markers over a stream of normalized words (see `Matcher::spread_count`).
-fn spread_markers(norms: &[&str]) -> Vec<u32> {
-    const SPREAD: &[&str] = &["metastatic", "metastasizing", "metastasized", "spread", "spreading"];
-    const MALIGNANCY: &[&str] = &["carcinoma", "adenocarcinoma", "cancer", "melanoma", "sarcoma", "disease", "tumor"];
+/// Running count of spread markers over a stream of normalized words and their clauses (see
+/// `Matcher::spread_count`). "Spread to" counts only after a malignancy word in its clause: "cellulitis spreading
+/// to the thigh" is one condition with its site.
+fn spread_markers(norms: &[&str], clause: &[u32]) -> Vec<u32> {
+    const METASTATIC: &[&str] = &["metastatic", "metastasizing", "metastasized"];
+    const MALIGNANCY: &[&str] = &[
+        "carcinoma",
+        "adenocarcinoma",
+        "cancer",
+        "melanoma",
+        "sarcoma",
+        "lymphoma",
+        "malignancy",
+        "tumor",
+        "neoplasm",
+    ];
     let mut marker = vec![false; norms.len()];
     for p in 1..norms.len() {
         if norms[p] != "to" {
             continue;
         }
-        if matches!(norms[p - 1], "metastatic" | "metastasizing" | "metastasized") {
+        let previous = norms[p - 1];
+        let cancer_before =
+            (0..p).rev().take_while(|&q| clause[q] == clause[p]).any(|q| MALIGNANCY.contains(&norms[q]));
+        if METASTATIC.contains(&previous) {
             marker[p - 1] = true;
-        } else if SPREAD.contains(&norms[p - 1])
-            || (p >= 2 && norms[p - 2] == "metastatic" && MALIGNANCY.contains(&norms[p - 1]))
+        } else if (matches!(previous, "spread" | "spreading") && cancer_before)
+            || (p >= 2 && norms[p - 2] == "metastatic" && MALIGNANCY.contains(&previous))
         {
             marker[p] = true;
         }
@@ -577,4 +592,23 @@ fn spread_markers(norms: &[&str]) -> Vec<u32> {
             count
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spread_markers;
+
+    #[test]
+    fn spread_markers_split_primary_from_secondary_sites() {
+        let words = |s: &str| s.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        let count = |s: &str| {
+            let w = words(s);
+            let norms: Vec<&str> = w.iter().map(String::as_str).collect();
+            spread_markers(&norms, &vec![0; norms.len()])
+        };
+        assert_eq!(count("breast cancer metastatic to bone"), [0, 0, 1, 1, 1]);
+        assert_eq!(count("metastatic adenocarcinoma to bone"), [0, 0, 1, 1]);
+        assert_eq!(count("lung cancer that spread to the brain"), [0, 0, 0, 0, 1, 1, 1]);
+        assert_eq!(count("cellulitis spreading to the thigh"), [0; 5]);
+    }
 }

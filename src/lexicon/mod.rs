@@ -277,18 +277,20 @@ impl Lexicon {
         let mut phrase_info = Vec::new();
         let mut first_seen: Vec<(String, usize)> = Vec::new();
         let mut duplicates: Vec<String> = Vec::new();
-        for (file, text) in sources.lexicon {
+        // Every file's written terms first, then the wordings generated from them, so that a written term always
+        // wins over a generated one, whichever file each comes from.
+        let mut terms: Vec<(&str, ClinicalTerm, bool)> = Vec::new();
+        let mut generated_terms: Vec<(&str, ClinicalTerm, bool)> = Vec::new();
+        for &(file, text) in sources.lexicon {
             let written = clinical::parse(file, text, codes)?;
-            let variants: Vec<ClinicalTerm> = written
-                .iter()
-                .flat_map(|t| {
-                    clinical::site_variants(t, |id| {
-                        (!codes.code(id).billable).then(|| codes.code(id).description.clone())
-                    })
-                })
-                .collect();
-            let generated = written.len();
-            for (k, term) in written.into_iter().chain(variants).enumerate() {
+            let describe = |id: CodeId| (!codes.code(id).billable).then(|| codes.code(id).description.clone());
+            generated_terms
+                .extend(written.iter().flat_map(|t| clinical::site_variants(t, describe)).map(|t| (file, t, true)));
+            terms.extend(written.into_iter().map(|t| (file, t, false)));
+        }
+        terms.extend(generated_terms);
+        {
+            for (file, term, generated) in terms {
                 let ids: Vec<u32> = phrase_tokens(&tokens_of(&term.term)).iter().map(|t| words.intern(t)).collect();
                 let meaning = match &term.meaning {
                     Meaning::Suppress => PhraseMeaning::Suppress,
@@ -306,7 +308,7 @@ impl Lexicon {
                 match builder.add_indexed(&ids, phrase_info.len() as u32)? {
                     Some((_, true)) => first_seen.push((file.to_string(), term.line)),
                     // A generated wording the lexicon also writes (or generates from another line): the first wins.
-                    Some((_, false)) if k >= generated => continue,
+                    Some((_, false)) if generated => continue,
                     Some((at, false)) => {
                         // Two lines reading the same (after case, plurals and word forms): one is redundant
                         // or they disagree; either way the lexicon must say it once.

@@ -16,6 +16,9 @@ use super::words::{AXIS_NOUNS, CAPITAL_A, STOPWORDS};
 use crate::codeset::{Code, NoteKind};
 use crate::lexicon::{TermSource, phrase_tokens};
 
+/// Nouns that name no condition by themselves ("attacks", "episodes"): never a term on their own.
+const GENERIC_NOUNS: &[&str] = &["attack", "episode", "crisis", "event", "spell", "condition", "disease", "disorder"];
+
 /// Phrases that are classification boilerplate, never note content.
 const BOILERPLATE: &[&[&str]] = &[
     &["as", "the", "cause", "of", "diseases", "classified", "elsewhere"],
@@ -64,8 +67,13 @@ pub(crate) fn code_terms(code: &Code, tokenize: &mut dyn FnMut(&str) -> Vec<Stri
                 words = required(&phrase_tokens(&tokenize(&format!("{nature} of {text}"))));
             }
             // "Attacks without alteration of consciousness" (under G40.1) is not the word "attack": a term whose
-            // absent clause leaves one word says too little to be read on its own.
-            if words.len() < 2 && text.to_ascii_lowercase().contains(" without ") {
+            // absent clause leaves only a generic noun says too little to be read on its own. A specific one
+            // stays ("Cholecystolithiasis without cholecystitis" is cholecystolithiasis).
+            if words.len() == 1
+                && (GENERIC_NOUNS.contains(&words[0].as_str())
+                    || GENERIC_NOUNS.contains(&words[0].trim_end_matches('s')))
+                && text.to_ascii_lowercase().contains(" without ")
+            {
                 continue;
             }
             push(words, source);

@@ -158,13 +158,25 @@ impl<'a> Document<'a> {
         self.headers.get(at).is_some_and(|h| h.first <= i && i < h.last)
     }
 
-    /// Is token `i` on a later line than its section's header, when that header was written inline with its text
+    /// Is token `i` past the text of its section's header, when that header was written inline with its text
     /// ("Family history: uncle with ALS.")? Narrative notes label one statement that way and go on without
     /// another header, so what such a header implies about its text (a relative's, the past) holds for its own
-    /// line only; a header on a line of its own ("FAMILY HISTORY" above a list) governs down to the next header.
+    /// line, the lines that finish its sentence and the list items under it only; a header on a line of its own
+    /// ("FAMILY HISTORY" above a list) governs down to the next header.
     pub fn beyond_inline_header(&self, i: usize) -> bool {
         let at = self.headers.partition_point(|h| h.first <= i);
         at.checked_sub(1).is_some_and(|k| i >= self.inline_until[k])
+    }
+
+    /// Does a line starting at token `i` begin with a list marker ("-", "*", "•", "1.", "2)")?
+    fn is_list_item(&self, i: usize) -> bool {
+        match self.norm(i) {
+            "-" | "*" | "\u{2022}" | "\u{00b7}" => true,
+            t if t.chars().all(|c| c.is_ascii_digit()) => {
+                self.tokens.get(i + 1).is_some_and(|_| matches!(self.norm(i + 1), "." | ")"))
+            }
+            _ => false,
+        }
     }
 
     /// Is token `i` the last on its line?
@@ -219,7 +231,15 @@ impl<'a> Document<'a> {
                 if h.last >= n || self.line_end(h.last - 1) {
                     return usize::MAX;
                 }
-                (h.last + 1..n).find(|&j| self.tokens[j].newlines_before > 0).unwrap_or(usize::MAX)
+                // The first line that neither continues an unfinished sentence ("significant for" above a
+                // wrapped line) nor is a list item ("- breast cancer (mother)").
+                (h.last + 1..n)
+                    .find(|&j| {
+                        self.tokens[j].newlines_before > 0
+                            && matches!(self.norm(j - 1), "." | "!" | "?")
+                            && !self.is_list_item(j)
+                    })
+                    .unwrap_or(usize::MAX)
             })
             .collect();
         self.headers = found;
