@@ -495,6 +495,8 @@ fn less_specific(cx: &NoteContext<'_, '_>, candidates: &mut [Candidate]) {
             .collect()
     };
     let mut aside: Vec<(usize, String)> = Vec::new();
+    // A code already set aside here explains nothing: two readings never set each other aside.
+    let mut gone: Vec<usize> = Vec::new();
     for &a in &live {
         let code = cx.codes.code(candidates[a].code);
         let general = code.description.to_ascii_lowercase().contains("unspecified") || code.code.starts_with('R');
@@ -521,12 +523,13 @@ fn less_specific(cx: &NoteContext<'_, '_>, candidates: &mut [Candidate]) {
                             && (n.refers_to(&code.code) || n.refers_to(&other.code))
                     },
                 );
-            b != a && same_kind && !paired && sets(candidates[b].code).iter().any(|theirs| {
+            b != a && !gone.contains(&b) && same_kind && !paired && sets(candidates[b].code).iter().any(|theirs| {
                 mine.iter().any(|m| m.len() < theirs.len() && m.iter().all(|w| theirs.binary_search(w).is_ok()))
             })
         });
         if let Some(b) = by {
             aside.push((a, cx.codes.code(candidates[b].code).code.clone()));
+            gone.push(a);
         }
     }
     for (a, better) in aside {

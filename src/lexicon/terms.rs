@@ -250,6 +250,10 @@ pub(crate) fn required(tokens: &[String]) -> Vec<String> {
                 i += 3;
                 continue;
             }
+            // "..., lumbar region", "Pressure ulcer of sacral region": the region is named by its adjective.
+            "region" if i > 0 && tokens.get(i + 1).is_none_or(|t| t == ",") => {
+                keep[i] = false;
+            }
             // "Epilepsy, unspecified, not intractable": the absent axis is no requirement (the other readings of
             // "not", as in "not having achieved remission" or "not available", name what the code is about).
             "not" if tokens.get(i + 1).is_some_and(|t| t == "intractable") => {
