@@ -138,9 +138,15 @@ impl Matcher<'_, '_, '_> {
         said.dedup();
         // Words of the code itself ("fracture") say nothing about the encounter.
         let own = &self.lex.code_words[id as usize];
+        // A fracture type's numeral ("type I or II") decides nothing alone: "I" is also the writer ("I have
+        // discussed"), which once made every fracture in such a sentence open.
+        let numeral = |w: u32| matches!(self.lex.words.name(w), "i" | "ii" | "iii" | "iiia" | "iiib" | "iiic");
         let mut best = (0usize, None);
         for (character, words) in table {
-            let score = words.iter().filter(|w| own.binary_search(w).is_err() && said.binary_search(w).is_ok()).count();
+            let score = words
+                .iter()
+                .filter(|&&w| !numeral(w) && own.binary_search(&w).is_err() && said.binary_search(&w).is_ok())
+                .count();
             if score > best.0 {
                 best = (score, Some(*character));
             }

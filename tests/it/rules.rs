@@ -194,6 +194,8 @@ const ROWS: &[Row] = &[
     row!("Cellulitis of the left leg.", O, codes & ["L03.116"]),
     row!("Stage 3 sacral pressure ulcer.", I, codes & ["L89.153"]),
     row!("Closed fracture of the left distal radius.", E, codes & ["S52.502A"], not & ["T14.8XXA"], excluded & []),
+    // "I" the writer is not the fracture type "I": no open fracture from a pronoun.
+    row!("I see a Colles fracture of the right radius.", O, codes & ["S52.531A"], not & ["S52.531B"], excluded & []),
     row!("Osteoarthritis of the right knee.", O, codes & ["M17.11"], not & ["M17.9"], excluded & []),
     row!("Primary osteoarthritis of both knees.", O, codes & ["M17.0"], not & ["M17.10"], excluded & []),
     row!("Erectile dysfunction.", O, codes & ["N52.9"]),
