@@ -21,8 +21,8 @@ candidates the training labels do not cover: CodiEsp's coders coded a past or a 
 never as the history Z code the guidelines' history rule gives, so those labels would teach only "never accepted".
 Such candidates are left out of training, selection and calibration, the model's metadata names the rules
 (`cac.rule_scored`), and the engine gives them the rule scorer's score; the threshold search then stays at or
-below the rule scorer's lowest score (0.35), where the engine suggests all of them, and counts them as suggested. A facility training on its own coders' decisions
-leaves the option out.
+below the rule scorer's lowest score (0.35), where the engine suggests all of them, and counts them as suggested.
+A facility training on its own coders' decisions leaves the option out.
 
 Extra labels (--extra) are `cac feedback export` lines: {"note_id", "code", "label"}, features joined by note id
 from an extra features file given as FEATURES:LABELS, so a hospital can retrain on its coders' decisions."""

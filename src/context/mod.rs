@@ -17,7 +17,8 @@
 //! * sections set defaults: everything under "Family history" is a relative's, everything under "Past medical
 //!   history", "Past surgical history", "Social history" or "Allergies" is historical (allergies are a status,
 //!   coded as history). A header written inline with its text ("Family history: uncle with ALS.") sets the
-//!   default for its own line only: narrative notes label one statement that way and never close the section;
+//!   default for that text only (its line, the lines finishing its sentence, the list items under it): narrative
+//!   notes label one statement that way and never close the section;
 //! * a trigger inside the mention is part of what the mention names ("diverticulosis without diverticulitis"
 //!   is not a negated diverticulosis).
 //!
@@ -341,7 +342,7 @@ impl ContextMap {
                 }
             }
         }
-        // A section's default holds under its header, but an inline label governs its own line only.
+        // A section's default holds under its header, but an inline label governs its own text only.
         let section = if doc.beyond_inline_header(first) { SectionKind::Unknown } else { doc.section_of(first) };
         match section {
             SectionKind::FamilyHistory => a.family = true,

@@ -24,7 +24,8 @@ pub(super) struct Hit {
     pub source: TermSource,
     pub direct: bool,
     /// Length of the chosen code's description: among equal readings the plainer code wins ("Rheumatoid
-    /// arthritis, unspecified" over "... without rheumatoid factor, unspecified site").
+    /// arthritis, unspecified" over "... without rheumatoid factor, unspecified site"); a remainder code ("Other
+    /// ...") counts as longer than any description.
     pub plainness: usize,
 }
 
@@ -128,7 +129,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             m.clause.push(clause);
             m.segment.push(segment);
         }
-        m.spread_count = spread_markers(&m.tok.iter().map(|&t| doc.norm(t)).collect::<Vec<_>>(), &m.clause);
+        m.spread_count = spread_markers(|p| doc.norm(m.tok[p]), &m.clause);
         m
     }
 
@@ -555,7 +556,7 @@ fn is_subset(small: &[u32], big: &[u32]) -> bool {
 /// Running count of spread markers over a stream of normalized words and their clauses (see
 /// `Matcher::spread_count`). "Spread to" counts only after a malignancy word in its clause: "cellulitis spreading
 /// to the thigh" is one condition with its site.
-fn spread_markers(norms: &[&str], clause: &[u32]) -> Vec<u32> {
+fn spread_markers<'s>(norm: impl Fn(usize) -> &'s str, clause: &[u32]) -> Vec<u32> {
     const METASTATIC: &[&str] = &["metastatic", "metastasizing", "metastasized"];
     const MALIGNANCY: &[&str] = &[
         "carcinoma",
@@ -568,18 +569,18 @@ fn spread_markers(norms: &[&str], clause: &[u32]) -> Vec<u32> {
         "tumor",
         "neoplasm",
     ];
-    let mut marker = vec![false; norms.len()];
-    for p in 1..norms.len() {
-        if norms[p] != "to" {
+    let mut marker = vec![false; clause.len()];
+    for p in 1..clause.len() {
+        if norm(p) != "to" {
             continue;
         }
-        let previous = norms[p - 1];
+        let previous = norm(p - 1);
         let cancer_before =
-            (0..p).rev().take_while(|&q| clause[q] == clause[p]).any(|q| MALIGNANCY.contains(&norms[q]));
+            || (0..p).rev().take_while(|&q| clause[q] == clause[p]).any(|q| MALIGNANCY.contains(&norm(q)));
         if METASTATIC.contains(&previous) {
             marker[p - 1] = true;
-        } else if (matches!(previous, "spread" | "spreading") && cancer_before)
-            || (p >= 2 && norms[p - 2] == "metastatic" && MALIGNANCY.contains(&previous))
+        } else if (matches!(previous, "spread" | "spreading") && cancer_before())
+            || (p >= 2 && norm(p - 2) == "metastatic" && MALIGNANCY.contains(&previous))
         {
             marker[p] = true;
         }
@@ -600,11 +601,9 @@ mod tests {
 
     #[test]
     fn spread_markers_split_primary_from_secondary_sites() {
-        let words = |s: &str| s.split(' ').map(str::to_owned).collect::<Vec<_>>();
         let count = |s: &str| {
-            let w = words(s);
-            let norms: Vec<&str> = w.iter().map(String::as_str).collect();
-            spread_markers(&norms, &vec![0; norms.len()])
+            let norms: Vec<&str> = s.split(' ').collect();
+            spread_markers(|p| norms[p], &vec![0; norms.len()])
         };
         assert_eq!(count("breast cancer metastatic to bone"), [0, 0, 1, 1, 1]);
         assert_eq!(count("metastatic adenocarcinoma to bone"), [0, 0, 1, 1]);

@@ -289,46 +289,42 @@ impl Lexicon {
             terms.extend(written.into_iter().map(|t| (file, t, false)));
         }
         terms.extend(generated_terms);
-        {
-            for (file, term, generated) in terms {
-                let ids: Vec<u32> = phrase_tokens(&tokens_of(&term.term)).iter().map(|t| words.intern(t)).collect();
-                let meaning = match &term.meaning {
-                    Meaning::Suppress => PhraseMeaning::Suppress,
-                    Meaning::Code(id) => PhraseMeaning::Code(*id),
-                    Meaning::Words(w) => {
-                        let expanded: Vec<u32> =
-                            terms::required(&phrase_tokens(&tokens_of(w))).iter().map(|t| words.intern(t)).collect();
-                        if expanded.is_empty() {
-                            return Err(BuildError::Lexicon(format!("{file}: {:?} stands for no words", term.term)));
-                        }
-                        PhraseMeaning::Words(expanded.into())
+        for (file, term, generated) in terms {
+            let ids: Vec<u32> = phrase_tokens(&tokens_of(&term.term)).iter().map(|t| words.intern(t)).collect();
+            let meaning = match &term.meaning {
+                Meaning::Suppress => PhraseMeaning::Suppress,
+                Meaning::Code(id) => PhraseMeaning::Code(*id),
+                Meaning::Words(w) => {
+                    let expanded: Vec<u32> =
+                        terms::required(&phrase_tokens(&tokens_of(w))).iter().map(|t| words.intern(t)).collect();
+                    if expanded.is_empty() {
+                        return Err(BuildError::Lexicon(format!("{file}: {:?} stands for no words", term.term)));
                     }
-                };
-                let len = ids.len().min(u16::MAX as usize) as u16;
-                match builder.add_indexed(&ids, phrase_info.len() as u32)? {
-                    Some((_, true)) => first_seen.push((file.to_string(), term.line)),
-                    // A generated wording the lexicon also writes (or generates from another line): the first wins.
-                    Some((_, false)) if generated => continue,
-                    Some((at, false)) => {
-                        // Two lines reading the same (after case, plurals and word forms): one is redundant
-                        // or they disagree; either way the lexicon must say it once.
-                        let (f, l) = &first_seen[at as usize];
-                        duplicates.push(format!(
-                            "{file}:{}: {:?} reads the same as the term at {f}:{l}",
-                            term.line, term.term
-                        ));
-                        continue;
-                    }
-                    None => {
-                        return Err(BuildError::DataFile {
-                            file: file.to_string(),
-                            line: term.line,
-                            reason: format!("{:?} has no words", term.term),
-                        });
-                    }
+                    PhraseMeaning::Words(expanded.into())
                 }
-                phrase_info.push(Phrase { meaning, constraints: term.constraints, len });
+            };
+            let len = ids.len().min(u16::MAX as usize) as u16;
+            match builder.add_indexed(&ids, phrase_info.len() as u32)? {
+                Some((_, true)) => first_seen.push((file.to_string(), term.line)),
+                // A generated wording the lexicon also writes (or generates from another line): the first wins.
+                Some((_, false)) if generated => continue,
+                Some((at, false)) => {
+                    // Two lines reading the same (after case, plurals and word forms): one is redundant
+                    // or they disagree; either way the lexicon must say it once.
+                    let (f, l) = &first_seen[at as usize];
+                    duplicates
+                        .push(format!("{file}:{}: {:?} reads the same as the term at {f}:{l}", term.line, term.term));
+                    continue;
+                }
+                None => {
+                    return Err(BuildError::DataFile {
+                        file: file.to_string(),
+                        line: term.line,
+                        reason: format!("{:?} has no words", term.term),
+                    });
+                }
             }
+            phrase_info.push(Phrase { meaning, constraints: term.constraints, len });
         }
         // Spacing variants: the tabular writes "gastro-esophageal", notes also "gastroesophageal". Each
         // hyphenated pair of the code set gets its joined spelling as a term standing for both words, unless the

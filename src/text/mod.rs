@@ -92,8 +92,8 @@ pub struct Document<'a> {
     /// Section of every token.
     section_of: Vec<SectionKind>,
     headers: Vec<Header>,
-    /// For each header written inline (its section's text follows on the same line), the first token of the
-    /// next line; `usize::MAX` for a header on a line of its own.
+    /// For each header written inline (its section's text follows on the same line), the first token past that
+    /// text (see [`Document::beyond_inline_header`]); `usize::MAX` for a header on a line of its own.
     inline_until: Vec<usize>,
 }
 
@@ -173,7 +173,7 @@ impl<'a> Document<'a> {
         match self.norm(i) {
             "-" | "*" | "\u{2022}" | "\u{00b7}" => true,
             t if t.chars().all(|c| c.is_ascii_digit()) => {
-                self.tokens.get(i + 1).is_some_and(|_| matches!(self.norm(i + 1), "." | ")"))
+                i + 1 < self.tokens.len() && matches!(self.norm(i + 1), "." | ")")
             }
             _ => false,
         }
@@ -227,13 +227,15 @@ impl<'a> Document<'a> {
         self.section_of = section_of;
         self.inline_until = found
             .iter()
-            .map(|h| {
+            .enumerate()
+            .map(|(k, h)| {
                 if h.last >= n || self.line_end(h.last - 1) {
                     return usize::MAX;
                 }
                 // The first line that neither continues an unfinished sentence ("significant for" above a
-                // wrapped line) nor is a list item ("- breast cancer (mother)").
-                (h.last + 1..n)
+                // wrapped line) nor is a list item ("- breast cancer (mother)"); the next header ends it anyway.
+                let section_end = found.get(k + 1).map_or(n, |next| next.first);
+                (h.last + 1..section_end)
                     .find(|&j| {
                         self.tokens[j].newlines_before > 0
                             && matches!(self.norm(j - 1), "." | "!" | "?")
