@@ -391,13 +391,15 @@ impl CodingRules {
         let codes = cx.codes;
         let mut scores: Vec<f32> =
             candidates.iter().zip(scores).map(|(c, &s)| if c.conflict { s * CONFLICT_FACTOR } else { s }).collect();
-        if self.on(RuleSwitch::Excludes1) {
-            excludes::apply(codes, cx.doc, candidates, &scores);
-        }
+        // A candidate under the threshold is not suggested, so it clashes with nothing: were Excludes1 first, a
+        // more specific reading the scorer rejects would still push a suggested code out.
         for (c, &s) in candidates.iter_mut().zip(&scores) {
             if c.is_live() && s < min_score {
                 c.set_aside(Reason::LowScore, format!("scored {:.2}, below the threshold of {min_score:.2}", s));
             }
+        }
+        if self.on(RuleSwitch::Excludes1) {
+            excludes::apply(codes, cx.doc, candidates, &scores);
         }
         for s in &mut scores {
             *s = s.clamp(0.0, 1.0);

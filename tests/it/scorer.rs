@@ -100,3 +100,49 @@ fn history_codes_take_the_rule_score_where_the_training_labels_do_not_cover_them
     }
     assert!((score(&a, "I10") - score(&b, "I10")).abs() > 1e-4, "a matched code keeps the model's own score");
 }
+
+/// Scores from a table of codes, for rule-order tests that need a scorer's decision fixed.
+struct TableScorer(&'static [(&'static str, f32)]);
+
+impl cac::classify::Scorer for TableScorer {
+    fn name(&self) -> &str {
+        "table"
+    }
+
+    fn score(&self, input: &cac::classify::ScoringInput<'_, '_>) -> Result<Vec<f32>, cac::Error> {
+        Ok(input
+            .candidates
+            .iter()
+            .map(|c| {
+                let code = &input.codes.code(c.code).code;
+                self.0.iter().find(|(k, _)| k == code).map_or(0.9, |&(_, s)| s)
+            })
+            .collect())
+    }
+
+    fn default_threshold(&self) -> f32 {
+        0.5
+    }
+}
+
+#[test]
+fn a_candidate_under_the_threshold_sets_no_excludes1_partner_aside() {
+    // SIADH (E22.2) is the more specific reading and wins the Excludes1 pair with hyponatremia (E87.1) when both
+    // pass; when the scorer rejects it, hyponatremia is still suggested rather than lost with it.
+    let note = cac::Note::new("x", "Hyponatremia due to SIADH.");
+    let coded = |table| {
+        let engine =
+            cac::Engine::builder(crate::common::codeset()).scorer(Box::new(TableScorer(table))).build().unwrap();
+        let out = engine.code(&note).unwrap();
+        let codes: Vec<String> = out.codes.iter().map(|s| s.code.clone()).collect();
+        let excluded: Vec<(String, String)> =
+            out.excluded.iter().map(|e| (e.suggestion.code.clone(), e.reason.clone())).collect();
+        (codes, excluded)
+    };
+    let (codes, excluded) = coded(&[]);
+    assert_eq!(codes, ["E22.2"], "{excluded:?}");
+    assert!(excluded.contains(&("E87.1".into(), "excludes1".into())), "{excluded:?}");
+    let (codes, excluded) = coded(&[("E22.2", 0.1)]);
+    assert_eq!(codes, ["E87.1"], "{excluded:?}");
+    assert!(excluded.contains(&("E22.2".into(), "low_score".into())), "{excluded:?}");
+}
