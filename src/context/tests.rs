@@ -54,6 +54,11 @@ fn assertion_table() {
         ("Possible pneumonia in the right lower lobe.", "pneumonia", flags!(uncertain)),
         ("Rule out sepsis.", "sepsis", flags!(uncertain)),
         ("Return if you develop chest pain.", "chest pain", flags!(hypothetical)),
+        // The conditional's own subject does not end its scope, as a new subject does elsewhere.
+        ("If he develops a fever, he should call.", "fever", flags!(hypothetical)),
+        ("If she has chest pain, call.", "chest pain", flags!(hypothetical)),
+        ("Return if he develops necrosis.", "necrosis", flags!(hypothetical)),
+        ("No cough. He has a fever.", "fever", flags!()),
         ("History of myocardial infarction in 2010.", "myocardial infarction", flags!(historical)),
         ("s/p appendectomy.", "appendectomy", flags!(historical)),
         ("Mother with breast cancer.", "breast cancer", flags!(family)),

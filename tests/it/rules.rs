@@ -191,6 +191,20 @@ const ROWS: &[Row] = &[
     row!("Diverticulitis.", O, codes & ["K57.92"]),
     row!("Anaphylaxis.", E, codes & ["T78.2XXA"]),
     row!("Tobacco use.", O, codes & ["Z72.0"]),
+    // Alphabetic Index defaults: necrosis NOS is gangrene (I96), but necrosis seen in a tumor is not a diagnosis;
+    // chronic diarrhea is K52.9; hyperbilirubinemia E80.7; polytrauma is multiple injuries (T07).
+    row!("Skin necrosis of the foot.", I, codes & ["I96"]),
+    row!("Renal tumor with areas of necrosis.", I, codes & [], not & ["I96"], excluded & []),
+    row!("Chronic diarrhea.", O, codes & ["K52.9"], not & ["R19.7"], excluded & []),
+    row!("Hyperbilirubinemia.", I, codes & ["E80.7"]),
+    row!("Polytrauma after a fall.", E, codes & ["T07.XXXA"]),
+    row!("Cytomegalovirus infection.", I, codes & ["B25.9"], not & ["B99.9"], excluded & []),
+    row!("CMV infection.", I, codes & ["B25.9"], not & ["B99.9"], excluded & []),
+    // Long-term drug therapy (Z79) where the note says it is ongoing, not where it starts.
+    row!("Atrial fibrillation on anticoagulant therapy.", O, codes & ["I48.91", "Z79.01"]),
+    row!("Atrial fibrillation; we will start anticoagulant therapy.", O, codes & ["I48.91"], not & ["Z79.01"], excluded & []),
+    row!("Corticosteroid-dependent COPD.", O, codes & ["J44.9", "Z79.52"]),
+    row!("Decreased visual acuity.", O, codes & ["H54.7"]),
     row!("Cellulitis of the left leg.", O, codes & ["L03.116"]),
     row!("Stage 3 sacral pressure ulcer.", I, codes & ["L89.153"]),
     row!("Closed fracture of the left distal radius.", E, codes & ["S52.502A"], not & ["T14.8XXA"], excluded & []),
