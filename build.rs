@@ -38,7 +38,7 @@ fn embed_models(out: &std::path::Path) -> Result<(), Box<dyn std::error::Error>>
         ("CONTEXT_TRIGGERS", "models/context/triggers.tsv"),
         ("COMBINATIONS", "models/coding/combinations.tsv"),
         ("INTEGRAL_SYMPTOMS", "models/coding/integral_symptoms.tsv"),
-        ("NEOPLASM_SITES", "models/coding/neoplasm_sites.tsv"),
+        ("LESS_SPECIFIC", "models/coding/less_specific.tsv"),
         ("CPT_STARTER", "models/cpt/starter.tsv"),
         ("CDI_INDICATORS", "models/cdi/indicators.toml"),
         ("CDI_LINKS", "models/cdi/links.toml"),

@@ -190,9 +190,10 @@ pub struct CodingRules {
     history: HistoryIndex,
     combinations: Vec<combine::CombinationRule>,
     symptoms: Vec<symptoms::IntegralSymptoms>,
-    /// Neoplasms of documented behavior, and the unspecified-behavior (D49) code of their site that they make
-    /// redundant: the same table shape as the integral symptoms.
-    neoplasm_sites: Vec<symptoms::IntegralSymptoms>,
+    /// Codes and the less specific readings of the same condition they make redundant (a neoplasm of documented
+    /// behavior and the D49 code of its site; diverticulitis and the diverticulosis it arises in): the same table
+    /// shape as the integral symptoms.
+    less_specific_pairs: Vec<symptoms::IntegralSymptoms>,
 }
 
 /// Uncertain diagnoses that are not coded even for inpatients (Guidelines I.C.1.a.1, I.C.1.g, I.C.10.c).
@@ -221,14 +222,14 @@ impl CodingRules {
         let combinations = combine::parse_rules(file, text, codes)?;
         let (file, text) = crate::models::INTEGRAL_SYMPTOMS;
         let symptoms = symptoms::parse(file, text)?;
-        let (file, text) = crate::models::NEOPLASM_SITES;
-        let neoplasm_sites = symptoms::parse(file, text)?;
+        let (file, text) = crate::models::LESS_SPECIFIC;
+        let less_specific_pairs = symptoms::parse(file, text)?;
         Ok(CodingRules {
             disabled: Vec::new(),
             history: HistoryIndex::build(codes, lexicon, analyzer),
             combinations,
             symptoms,
-            neoplasm_sites,
+            less_specific_pairs,
         })
     }
 
@@ -258,7 +259,7 @@ impl CodingRules {
             symptoms::review_of_systems_only(cx.codes, cx.doc, &mut candidates);
         }
         if self.on(RuleSwitch::Specificity) {
-            symptoms::apply(cx.codes, &self.neoplasm_sites, &mut candidates, Reason::LessSpecific);
+            symptoms::apply(cx.codes, &self.less_specific_pairs, &mut candidates, Reason::LessSpecific);
             less_specific(cx, &mut candidates);
         }
         candidates.retain(|c| cx.codes.code(c.code).billable);

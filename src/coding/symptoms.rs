@@ -3,9 +3,11 @@
 //! urinary tract infection. Which symptoms belong to which diagnoses is written by the project in
 //! `models/coding/integral_symptoms.tsv`; symptoms not listed for any coded diagnosis stay.
 //!
-//! The same table shape serves one specificity rule: `models/coding/neoplasm_sites.tsv` lists, for each
-//! unspecified-behavior neoplasm code (D49, a "tumor" with no histology), the neoplasms of documented behavior at
-//! that site; when one of them is coded, the D49 code is set aside as its less specific reading.
+//! The same table shape serves one specificity rule: `models/coding/less_specific.tsv` lists codes and the less
+//! specific readings of the same condition they make redundant: for each unspecified-behavior neoplasm code (D49,
+//! a "tumor" with no histology) the neoplasms of documented behavior at that site, and for diverticulosis the
+//! diverticulitis that arises in it; when one of them is coded, the other is set aside as its less specific
+//! reading.
 //!
 //! A symptom written only in the review of systems ("Musculoskeletal: endorses body aches") is a positive
 //! answer to a checklist question, not a problem the provider addressed; coders take symptoms from the history,

@@ -189,6 +189,16 @@ const ROWS: &[Row] = &[
     row!("Epilepsy.", O, codes & ["G40.909"], not & ["G40.802"], excluded & []),
     row!("Gross hematuria.", O, codes & ["R31.0"], not & ["R31.9"], excluded & []),
     row!("Diverticulitis.", O, codes & ["K57.92"]),
+    // The diverticulitis code includes the diverticulosis it arises in; the colon is the large intestine.
+    row!(
+        "Diverticulosis. Now acute diverticulitis of the sigmoid colon.",
+        O,
+        codes & ["K57.32"],
+        not & ["K57.90", "K57.92"],
+        excluded & [("K57.90", "less_specific")]
+    ),
+    row!("Diverticulosis of the colon.", O, codes & ["K57.30"]),
+    row!("Perforated diverticulitis.", I, codes & ["K57.80"], not & ["K57.92"], excluded & []),
     row!("Anaphylaxis.", E, codes & ["T78.2XXA"]),
     row!("Tobacco use.", O, codes & ["Z72.0"]),
     // Alphabetic Index defaults: necrosis NOS is gangrene (I96), but necrosis seen in a tumor is not a diagnosis;
