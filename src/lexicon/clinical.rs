@@ -107,6 +107,7 @@ const SITE_HEADS: &[(&str, &[&str])] = &[
     ("cellulitis", &["cellulitis"]),
     ("osteoarthritis", &["osteoarthritis"]),
     ("fracture", &["fracture"]),
+    ("thrombosis", &["thrombosis", "DVT", "deep vein thrombosis", "deep venous thrombosis", "venous thrombosis"]),
 ];
 const SITE_PREPOSITIONS: &[&str] = &["in", "of", "on", "at"];
 

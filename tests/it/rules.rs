@@ -216,6 +216,13 @@ const ROWS: &[Row] = &[
     row!("Corticosteroid-dependent COPD.", O, codes & ["J44.9", "Z79.52"]),
     row!("Decreased visual acuity.", O, codes & ["H54.7"]),
     row!("Cellulitis of the left leg.", O, codes & ["L03.116"]),
+    // A deep vein named is its own subcategory, acute unless written chronic; the leg is the lower extremity.
+    row!("DVT of the right femoral vein.", I, codes & ["I82.411"], not & ["I82.401"], excluded & []),
+    row!("Acute DVT of the left popliteal vein.", I, codes & ["I82.432"], not & ["I82.402"], excluded & []),
+    row!("Chronic DVT of the left femoral vein.", O, codes & ["I82.502"], not & ["I82.412"], excluded & []),
+    row!("Varicose veins of the left leg.", O, codes & ["I83.92"], not & ["I83.90"], excluded & []),
+    // Prevention of a thrombosis is not one.
+    row!("DVT prophylaxis with enoxaparin.", I, codes & [], not & ["I82.409"], excluded & []),
     row!("Stage 3 sacral pressure ulcer.", I, codes & ["L89.153"]),
     row!("Closed fracture of the left distal radius.", E, codes & ["S52.502A"], not & ["T14.8XXA"], excluded & []),
     // "I" the writer is not the fracture type "I": no open fracture from a pronoun.
