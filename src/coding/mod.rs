@@ -261,6 +261,7 @@ impl CodingRules {
         if self.on(RuleSwitch::Specificity) {
             symptoms::apply(cx.codes, &self.less_specific_pairs, &mut candidates, Reason::LessSpecific);
             less_specific(cx, &mut candidates);
+            infection_unspecified(cx, &mut candidates);
         }
         candidates.retain(|c| cx.codes.code(c.code).billable);
         candidates
@@ -538,6 +539,43 @@ fn less_specific(cx: &NoteContext<'_, '_>, candidates: &mut [Candidate]) {
     for (a, better) in aside {
         candidates[a]
             .set_aside(Reason::LessSpecific, format!("a less specific reading of a condition coded as {better}"));
+    }
+}
+
+/// Infection with nothing more said (B99.9, and viral B34.9 or bacterial A49.9 unspecified) beside a named infection
+/// in the same sentence is that infection's word, not a second one: "influenza A (H1N1) infection", "Anisakis
+/// infection with ..." (Index: Infection NOS B99.9 only when no site or organism is documented).
+fn infection_unspecified(cx: &NoteContext<'_, '_>, candidates: &mut [Candidate]) {
+    const UNSPECIFIED: &[&str] = &["B99.9", "B34.9", "A49.9"];
+    let sentences =
+        |c: &Candidate| -> Vec<usize> { c.mentions.iter().map(|m| cx.doc.sentence_index(m.tokens.0)).collect() };
+    let infection = |code: &crate::codeset::Code| {
+        let c = code.code.as_str();
+        (c < "C00" && !UNSPECIFIED.contains(&c))
+            || ("J09" <= c && c < "J19")
+            || code.description.to_ascii_lowercase().contains("infection")
+    };
+    let mut aside: Vec<(usize, String)> = Vec::new();
+    for (a, c) in candidates.iter().enumerate() {
+        if !c.is_live() || !UNSPECIFIED.contains(&cx.codes.code(c.code).code.as_str()) {
+            continue;
+        }
+        let mine = sentences(c);
+        let by = candidates.iter().find(|o| {
+            o.is_live()
+                && o.code != c.code
+                && infection(cx.codes.code(o.code))
+                && sentences(o).iter().any(|s| mine.contains(s))
+        });
+        if let Some(o) = by {
+            aside.push((a, cx.codes.code(o.code).code.clone()));
+        }
+    }
+    for (a, better) in aside {
+        candidates[a].set_aside(
+            Reason::LessSpecific,
+            format!("an infection with nothing more said, beside {better} in the same sentence: the same infection"),
+        );
     }
 }
 

@@ -290,13 +290,17 @@ impl Lexicon {
         }
         terms.extend(generated_terms);
         for (file, term, generated) in terms {
-            let ids: Vec<u32> = phrase_tokens(&tokens_of(&term.term)).iter().map(|t| words.intern(t)).collect();
+            // A capital "A" after a word is a type letter here too ("influenza A"), as in the code set's terms.
+            let ids: Vec<u32> =
+                phrase_tokens(&tokens_of(&terms::collapse(&term.term))).iter().map(|t| words.intern(t)).collect();
             let meaning = match &term.meaning {
                 Meaning::Suppress => PhraseMeaning::Suppress,
                 Meaning::Code(id) => PhraseMeaning::Code(*id),
                 Meaning::Words(w) => {
-                    let expanded: Vec<u32> =
-                        terms::required(&phrase_tokens(&tokens_of(w))).iter().map(|t| words.intern(t)).collect();
+                    let expanded: Vec<u32> = terms::required(&phrase_tokens(&tokens_of(&terms::collapse(w))))
+                        .iter()
+                        .map(|t| words.intern(t))
+                        .collect();
                     if expanded.is_empty() {
                         return Err(BuildError::Lexicon(format!("{file}: {:?} stands for no words", term.term)));
                     }

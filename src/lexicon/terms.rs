@@ -129,7 +129,7 @@ fn strip_groups(text: &str) -> String {
 
 /// Words collapsed to single spaces; a standalone capital "A" after the first word is the letter of a type
 /// ("Hepatitis A"), not the article, and becomes [`CAPITAL_A`].
-fn collapse(text: &str) -> String {
+pub(super) fn collapse(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
     let mut out = String::with_capacity(text.len());
     for (k, w) in words.iter().enumerate() {

@@ -210,9 +210,33 @@ const ROWS: &[Row] = &[
     row!("Polytrauma after a fall.", E, codes & ["T07.XXXA"]),
     row!("Cytomegalovirus infection.", I, codes & ["B25.9"], not & ["B99.9"], excluded & []),
     row!("CMV infection.", I, codes & ["B25.9"], not & ["B99.9"], excluded & []),
+    // A capital "A" after a word is a type letter in the lexicon's terms too.
+    row!("Influenza A.", O, codes & ["J10.1"], not & ["J11.1"], excluded & []),
+    // Infection with nothing more said beside a named one in the sentence is that infection's word.
+    row!(
+        "Influenza A (H1N1) infection.",
+        I,
+        codes & ["J10.1"],
+        not & ["B99.9"],
+        excluded & [("B99.9", "less_specific")]
+    ),
+    row!("Anisakis infection.", I, codes & ["B81.0"], not & ["B99.9"], excluded & []),
+    row!("Pneumonitis.", I, codes & ["J18.9"]),
+    row!("Radiation pneumonitis.", I, codes & ["J70.0"], not & ["J18.9"], excluded & []),
+    row!("Bilateral peripheral facial paralysis.", O, codes & ["G51.0"]),
+    row!("Synovitis.", O, codes & ["M65.90"]),
+    // A transplanted organ is a status; its rejection is a complication.
+    row!("He underwent a heart transplantation nine years ago.", O, codes & ["Z94.1"]),
+    row!("Kidney transplant rejection.", I, codes & ["T86.11"], not & ["Z94.0"], excluded & []),
     // Long-term drug therapy (Z79) where the note says it is ongoing, not where it starts.
     row!("Atrial fibrillation on anticoagulant therapy.", O, codes & ["I48.91", "Z79.01"]),
-    row!("Atrial fibrillation; we will start anticoagulant therapy.", O, codes & ["I48.91"], not & ["Z79.01"], excluded & []),
+    row!(
+        "Atrial fibrillation; we will start anticoagulant therapy.",
+        O,
+        codes & ["I48.91"],
+        not & ["Z79.01"],
+        excluded & []
+    ),
     row!("Corticosteroid-dependent COPD.", O, codes & ["J44.9", "Z79.52"]),
     row!("Decreased visual acuity.", O, codes & ["H54.7"]),
     row!("Cellulitis of the left leg.", O, codes & ["L03.116"]),
