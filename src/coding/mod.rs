@@ -552,7 +552,7 @@ fn infection_unspecified(cx: &NoteContext<'_, '_>, candidates: &mut [Candidate])
     let infection = |code: &crate::codeset::Code| {
         let c = code.code.as_str();
         (c < "C00" && !UNSPECIFIED.contains(&c))
-            || ("J09" <= c && c < "J19")
+            || ("J09".."J19").contains(&c)
             || code.description.to_ascii_lowercase().contains("infection")
     };
     let mut aside: Vec<(usize, String)> = Vec::new();
