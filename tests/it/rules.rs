@@ -245,6 +245,20 @@ const ROWS: &[Row] = &[
     row!("Acute DVT of the left popliteal vein.", I, codes & ["I82.432"], not & ["I82.402"], excluded & []),
     row!("Chronic DVT of the left femoral vein.", O, codes & ["I82.502"], not & ["I82.412"], excluded & []),
     row!("Varicose veins of the left leg.", O, codes & ["I83.92"], not & ["I83.90"], excluded & []),
+    // Varicose veins with nothing more said are the asymptomatic ones, never those with an ulcer.
+    row!("Varicose veins of lower extremity.", O, codes & ["I83.90"], not & ["I83.009"], excluded & []),
+    row!("Varices in the lower limbs.", O, codes & ["I83.90"]),
+    row!("Varicose veins of right lower extremity with ulcer of the calf.", O, codes & ["I83.012"]),
+    // Index defaults for everyday words.
+    row!("History of hyperlipemia.", O, codes & ["E78.5"]),
+    row!("IgM positive against dengue.", I, codes & ["A90"]),
+    row!("Moderate valvular pulmonary stenosis.", O, codes & ["I37.0"]),
+    row!("Polycystic kidney disease.", O, codes & ["Q61.3"], not & ["N28.9"], excluded & []),
+    row!("Bilateral cystoid macular edema.", O, codes & ["H35.353"], not & ["R60.9"], excluded & []),
+    row!("Optic neuropathy.", O, codes & [], not & ["G62.9"], excluded & []),
+    row!("Night cramps in the legs.", O, codes & ["R25.2"]),
+    row!("Abdominal cramps.", O, codes & [], not & ["R25.2"], excluded & []),
+    row!("Arteriovenous fistula for hemodialysis.", O, codes & [], not & ["I77.0"], excluded & []),
     // Prevention of a thrombosis is not one.
     row!("DVT prophylaxis with enoxaparin.", I, codes & [], not & ["I82.409"], excluded & []),
     row!("Stage 3 sacral pressure ulcer.", I, codes & ["L89.153"]),
