@@ -228,6 +228,13 @@ const ROWS: &[Row] = &[
     // A transplanted organ is a status; its rejection is a complication.
     row!("He underwent a heart transplantation nine years ago.", O, codes & ["Z94.1"]),
     row!("Kidney transplant rejection.", I, codes & ["T86.11"], not & ["Z94.0"], excluded & []),
+    // An organ removed in the past is a status (Z90); the operation done now is a procedure, not a status.
+    row!("Status post cholecystectomy.", O, codes & ["Z90.49"]),
+    row!("S/p left mastectomy.", O, codes & ["Z90.12"]),
+    row!("A total hysterectomy was performed today.", I, codes & [], not & ["Z90.710"], excluded & []),
+    row!("Wheelchair-bound since the stroke.", O, codes & ["Z99.3"]),
+    row!("Allergy to iodinated contrast.", O, codes & ["Z91.041"]),
+    row!("Hydatid cyst of the liver.", I, codes & ["B67.8"]),
     // Long-term drug therapy (Z79) where the note says it is ongoing, not where it starts.
     row!("Atrial fibrillation on anticoagulant therapy.", O, codes & ["I48.91", "Z79.01"]),
     row!(
