@@ -59,6 +59,10 @@ fn assertion_table() {
         ("If she has chest pain, call.", "chest pain", flags!(hypothetical)),
         ("Return if he develops necrosis.", "necrosis", flags!(hypothetical)),
         ("No cough. He has a fever.", "fever", flags!()),
+        // A new noun phrase after "and a(n)" is a finding of its own; what came later was not what was absent.
+        ("A testicle with no abnormalities and an epididymal cyst.", "epididymal cyst", flags!()),
+        ("No fever and no cough.", "cough", flags!(negated)),
+        ("Free of disease, with subsequent appearance of a brain metastasis.", "brain metastasis", flags!()),
         ("History of myocardial infarction in 2010.", "myocardial infarction", flags!(historical)),
         ("s/p appendectomy.", "appendectomy", flags!(historical)),
         ("Mother with breast cancer.", "breast cancer", flags!(family)),
