@@ -235,6 +235,10 @@ const ROWS: &[Row] = &[
     row!("Wheelchair-bound since the stroke.", O, codes & ["Z99.3"]),
     row!("Allergy to iodinated contrast.", O, codes & ["Z91.041"]),
     row!("Hydatid cyst of the liver.", I, codes & ["B67.8"]),
+    row!("Hepatic hemangioma.", O, codes & ["D18.03"], not & ["D18.00"], excluded & []),
+    row!("Left adrenal adenoma.", O, codes & ["D35.02"]),
+    row!("Thyroid nodule.", O, codes & ["E04.1"], not & ["E04.2"], excluded & []),
+    row!("Multiple thyroid nodules.", O, codes & ["E04.2"]),
     // Long-term drug therapy (Z79) where the note says it is ongoing, not where it starts.
     row!("Atrial fibrillation on anticoagulant therapy.", O, codes & ["I48.91", "Z79.01"]),
     row!(
