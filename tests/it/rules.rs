@@ -239,6 +239,11 @@ const ROWS: &[Row] = &[
     row!("Left adrenal adenoma.", O, codes & ["D35.02"]),
     row!("Thyroid nodule.", O, codes & ["E04.1"], not & ["E04.2"], excluded & []),
     row!("Multiple thyroid nodules.", O, codes & ["E04.2"]),
+    row!("Intestinal angina.", O, codes & ["K55.1"], not & ["I20.9"], excluded & []),
+    row!("Tubulointerstitial nephritis.", I, codes & ["N12"], not & ["N16"], excluded & []),
+    row!("Spontaneous cerebral hemorrhage.", I, codes & ["I61.9"], not & ["R58"], excluded & []),
+    row!("Right ptosis.", O, codes & ["H02.401"]),
+    row!("Breast ptosis.", O, codes & [], not & ["H02.409"], excluded & []),
     // Long-term drug therapy (Z79) where the note says it is ongoing, not where it starts.
     row!("Atrial fibrillation on anticoagulant therapy.", O, codes & ["I48.91", "Z79.01"]),
     row!(
