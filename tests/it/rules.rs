@@ -244,6 +244,8 @@ const ROWS: &[Row] = &[
     row!("Spontaneous cerebral hemorrhage.", I, codes & ["I61.9"], not & ["R58"], excluded & []),
     row!("Right ptosis.", O, codes & ["H02.401"]),
     row!("Breast ptosis.", O, codes & [], not & ["H02.409"], excluded & []),
+    row!("Advanced caries of the lower molars.", O, codes & ["K02.9"]),
+    row!("Intellectual deficit.", O, codes & ["F79"]),
     // Long-term drug therapy (Z79) where the note says it is ongoing, not where it starts.
     row!("Atrial fibrillation on anticoagulant therapy.", O, codes & ["I48.91", "Z79.01"]),
     row!(
