@@ -246,6 +246,9 @@ const ROWS: &[Row] = &[
     row!("Breast ptosis.", O, codes & [], not & ["H02.409"], excluded & []),
     row!("Advanced caries of the lower molars.", O, codes & ["K02.9"]),
     row!("Intellectual deficit.", O, codes & ["F79"]),
+    row!("History of vasectomy.", O, codes & ["Z98.52"]),
+    row!("Pulmonary aspergillosis.", I, codes & ["B44.1"], not & ["B44.9"], excluded & []),
+    row!("Multiple bladder diverticula.", O, codes & ["N32.3"]),
     // Long-term drug therapy (Z79) where the note says it is ongoing, not where it starts.
     row!("Atrial fibrillation on anticoagulant therapy.", O, codes & ["I48.91", "Z79.01"]),
     row!(
