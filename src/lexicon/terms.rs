@@ -66,6 +66,12 @@ pub(crate) fn code_terms(code: &Code, tokenize: &mut dyn FnMut(&str) -> Vec<Stri
             if injury && !words.iter().any(|w| description_words.contains(w)) {
                 words = required(&phrase_tokens(&tokenize(&format!("{nature} of {text}"))));
             }
+            // Likewise an organism under a sepsis code ("Pseudomonas aeruginosa" under "Sepsis due to
+            // Pseudomonas"): the organism found in a culture is not sepsis, so it is read with the sepsis.
+            let lower = text.to_ascii_lowercase();
+            if code.description.starts_with("Sepsis") && !lower.contains("sepsis") && !lower.contains("septic") {
+                words = required(&phrase_tokens(&tokenize(&format!("sepsis due to {text}"))));
+            }
             // "Attacks without alteration of consciousness" (under G40.1) is not the word "attack": a term whose
             // absent clause leaves only a generic noun says too little to be read on its own. A specific one
             // stays ("Cholecystolithiasis without cholecystitis" is cholecystolithiasis).

@@ -249,6 +249,10 @@ const ROWS: &[Row] = &[
     row!("History of vasectomy.", O, codes & ["Z98.52"]),
     row!("Pulmonary aspergillosis.", I, codes & ["B44.1"], not & ["B44.9"], excluded & []),
     row!("Multiple bladder diverticula.", O, codes & ["N32.3"]),
+    // An organism isolated is not sepsis; sepsis "due to" an organism is that organism's sepsis.
+    row!("Pseudomonas aeruginosa was isolated in the sputum.", I, codes & [], not & ["A41.52"], excluded & []),
+    row!("Sepsis due to Pseudomonas.", I, codes & ["A41.52"], not & ["A41.9"], excluded & []),
+    row!("Sepsis.", I, codes & ["A41.9"]),
     // Long-term drug therapy (Z79) where the note says it is ongoing, not where it starts.
     row!("Atrial fibrillation on anticoagulant therapy.", O, codes & ["I48.91", "Z79.01"]),
     row!(
