@@ -253,6 +253,9 @@ const ROWS: &[Row] = &[
     row!("Pseudomonas aeruginosa was isolated in the sputum.", I, codes & [], not & ["A41.52"], excluded & []),
     row!("Sepsis due to Pseudomonas.", I, codes & ["A41.52"], not & ["A41.9"], excluded & []),
     row!("Sepsis.", I, codes & ["A41.9"]),
+    row!("Clostridium difficile diarrhea.", I, codes & ["A04.72"], not & ["R19.7"], excluded & []),
+    row!("Multiple endocrine neoplasia type 1.", O, codes & ["E31.21"]),
+    row!("Cervical intraepithelial neoplasia.", O, codes & ["N87.9"]),
     // Long-term drug therapy (Z79) where the note says it is ongoing, not where it starts.
     row!("Atrial fibrillation on anticoagulant therapy.", O, codes & ["I48.91", "Z79.01"]),
     row!(
