@@ -256,6 +256,11 @@ const ROWS: &[Row] = &[
     row!("Clostridium difficile diarrhea.", I, codes & ["A04.72"], not & ["R19.7"], excluded & []),
     row!("Multiple endocrine neoplasia type 1.", O, codes & ["E31.21"]),
     row!("Cervical intraepithelial neoplasia.", O, codes & ["N87.9"]),
+    // A seizure called focal or partial is localization-related epilepsy (Index), not R56.9.
+    row!("Complex partial seizures.", O, codes & ["G40.209"], not & ["R56.9"], excluded & []),
+    row!("Intractable focal epilepsy.", O, codes & ["G40.119"]),
+    row!("Testicular abscess.", I, codes & ["N45.4"]),
+    row!("Gingival bleeding.", O, codes & ["K06.8"], not & ["R58"], excluded & []),
     // Long-term drug therapy (Z79) where the note says it is ongoing, not where it starts.
     row!("Atrial fibrillation on anticoagulant therapy.", O, codes & ["I48.91", "Z79.01"]),
     row!(
