@@ -314,6 +314,16 @@ impl CodingRules {
                 }
                 continue;
             }
+            // A reaction in the allergy list ("Dexamethasone causes palpitations") is what a drug once did, not a
+            // condition of this encounter; from there only the allergy itself is coded: the status (Z88, Z91.0), an
+            // allergic condition listed as such ("seasonal allergies", J30), an allergy NOS (T78).
+            let allergy_status = ["Z88", "Z91.0", "J30", "T78"].iter().any(|p| code.starts_with(p));
+            if !allergy_status
+                && live.iter().all(|m| cx.doc.section_of(m.tokens.0) == crate::text::SectionKind::Allergies)
+            {
+                c.set_aside(Reason::History, "a reaction listed under allergies, not a current condition".into());
+                continue;
+            }
             let certain: Vec<&&Mention> = live.iter().filter(|m| !m.assertion.uncertain).collect();
             if certain.is_empty() && self.on(RuleSwitch::Uncertainty) {
                 if cx.setting != Setting::Inpatient {

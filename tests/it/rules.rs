@@ -261,6 +261,26 @@ const ROWS: &[Row] = &[
     row!("Intractable focal epilepsy.", O, codes & ["G40.119"]),
     row!("Testicular abscess.", I, codes & ["N45.4"]),
     row!("Gingival bleeding.", O, codes & ["K06.8"], not & ["R58"], excluded & []),
+    // A reaction in the allergy list is not a condition of the encounter; the allergy status is.
+    row!(
+        "ALLERGIES\n\nDexamethasone causes palpitations.\nPenicillin allergy.\n\nASSESSMENT\n\nHypertension.",
+        O,
+        codes & ["I10", "Z88.0"],
+        not & ["R00.2"],
+        excluded & [("R00.2", "history")]
+    ),
+    // Uncertain in an outpatient note: a biopsy "for potential lung cancer" is not lung cancer.
+    row!("Biopsy for potential lung cancer; the nodule was benign.", O, codes & [], not & ["C34.90"], excluded & []),
+    // Weight loss as a goal is not the symptom; a healed scar seen on examination is not a condition.
+    row!("She will continue working on weight loss.", O, codes & [], not & ["R63.4"], excluded & []),
+    row!("There is a healed scar on the right knee from prior surgery.", O, codes & [], not & ["L90.5"], excluded & []),
+    row!(
+        "Right index trigger finger with pain in the right index finger.",
+        O,
+        codes & ["M65.321"],
+        not & ["M79.644"],
+        excluded & [("M79.644", "integral_symptom")]
+    ),
     // Long-term drug therapy (Z79) where the note says it is ongoing, not where it starts.
     row!("Atrial fibrillation on anticoagulant therapy.", O, codes & ["I48.91", "Z79.01"]),
     row!(
