@@ -281,6 +281,13 @@ const ROWS: &[Row] = &[
         not & ["M79.644"],
         excluded & [("M79.644", "integral_symptom")]
     ),
+    row!(
+        "Type 2 diabetes. Fasting glucose is elevated.",
+        O,
+        codes & ["E11.9"],
+        not & ["R73.01"],
+        excluded & [("R73.01", "integral_symptom")]
+    ),
     // Long-term drug therapy (Z79) where the note says it is ongoing, not where it starts.
     row!("Atrial fibrillation on anticoagulant therapy.", O, codes & ["I48.91", "Z79.01"]),
     row!(
