@@ -288,6 +288,8 @@ const ROWS: &[Row] = &[
         not & ["R73.01"],
         excluded & [("R73.01", "integral_symptom")]
     ),
+    row!("Multiple jejunal diverticula.", O, codes & ["K57.10"]),
+    row!("Placental abruption.", I, codes & ["O45.90"]),
     // Long-term drug therapy (Z79) where the note says it is ongoing, not where it starts.
     row!("Atrial fibrillation on anticoagulant therapy.", O, codes & ["I48.91", "Z79.01"]),
     row!(
