@@ -290,6 +290,8 @@ const ROWS: &[Row] = &[
     ),
     row!("Multiple jejunal diverticula.", O, codes & ["K57.10"]),
     row!("Placental abruption.", I, codes & ["O45.90"]),
+    row!("Transient ischaemic attack.", O, codes & ["G45.9"]),
+    row!("Laryngeal polyposis.", O, codes & ["J38.1"]),
     // Long-term drug therapy (Z79) where the note says it is ongoing, not where it starts.
     row!("Atrial fibrillation on anticoagulant therapy.", O, codes & ["I48.91", "Z79.01"]),
     row!(
