@@ -292,6 +292,9 @@ const ROWS: &[Row] = &[
     row!("Placental abruption.", I, codes & ["O45.90"]),
     row!("Transient ischaemic attack.", O, codes & ["G45.9"]),
     row!("Laryngeal polyposis.", O, codes & ["J38.1"]),
+    row!("Bilobar pneumonia due to bronchoaspiration.", I, codes & ["J69.0"], not & ["J18.9"], excluded & []),
+    row!("Psoas abscess.", I, codes & ["K68.12"]),
+    row!("Positive fecal occult blood test.", O, codes & ["R19.5"]),
     // Long-term drug therapy (Z79) where the note says it is ongoing, not where it starts.
     row!("Atrial fibrillation on anticoagulant therapy.", O, codes & ["I48.91", "Z79.01"]),
     row!(
