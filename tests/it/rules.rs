@@ -295,6 +295,9 @@ const ROWS: &[Row] = &[
     row!("Bilobar pneumonia due to bronchoaspiration.", I, codes & ["J69.0"], not & ["J18.9"], excluded & []),
     row!("Psoas abscess.", I, codes & ["K68.12"]),
     row!("Positive fecal occult blood test.", O, codes & ["R19.5"]),
+    row!("Hypochromic anemia.", O, codes & ["D50.9"], not & ["D64.9"], excluded & []),
+    row!("Herpes virus infection.", O, codes & ["B00.9"], not & ["B34.9"], excluded & []),
+    row!("History of bariatric surgery.", O, codes & ["Z98.84"]),
     // Long-term drug therapy (Z79) where the note says it is ongoing, not where it starts.
     row!("Atrial fibrillation on anticoagulant therapy.", O, codes & ["I48.91", "Z79.01"]),
     row!(
