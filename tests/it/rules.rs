@@ -298,6 +298,9 @@ const ROWS: &[Row] = &[
     row!("Hypochromic anemia.", O, codes & ["D50.9"], not & ["D64.9"], excluded & []),
     row!("Herpes virus infection.", O, codes & ["B00.9"], not & ["B34.9"], excluded & []),
     row!("History of bariatric surgery.", O, codes & ["Z98.84"]),
+    row!("Subdural empyema.", I, codes & ["G06.2"], not & ["J86.9"], excluded & []),
+    row!("Subcutaneous emphysema after the chest injury.", E, codes & ["T79.7XXA"], not & ["J43.9"], excluded & []),
+    row!("Pneumomediastinum.", I, codes & ["J98.2"]),
     // Long-term drug therapy (Z79) where the note says it is ongoing, not where it starts.
     row!("Atrial fibrillation on anticoagulant therapy.", O, codes & ["I48.91", "Z79.01"]),
     row!(
