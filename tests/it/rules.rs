@@ -301,6 +301,9 @@ const ROWS: &[Row] = &[
     row!("Subdural empyema.", I, codes & ["G06.2"], not & ["J86.9"], excluded & []),
     row!("Subcutaneous emphysema after the chest injury.", E, codes & ["T79.7XXA"], not & ["J43.9"], excluded & []),
     row!("Pneumomediastinum.", I, codes & ["J98.2"]),
+    // Grand mal seizure NOS is an inclusion term of G40.4: G40.409 when not intractable and without status.
+    row!("Generalized tonic-clonic seizures.", I, codes & ["G40.409"], not & ["R56.9"], excluded & []),
+    row!("Allergic to contrast agent.", O, codes & ["Z91.041"]),
     // Long-term drug therapy (Z79) where the note says it is ongoing, not where it starts.
     row!("Atrial fibrillation on anticoagulant therapy.", O, codes & ["I48.91", "Z79.01"]),
     row!(
