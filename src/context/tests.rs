@@ -62,6 +62,7 @@ fn assertion_table() {
         // A new noun phrase after "and a(n)" is a finding of its own; what came later was not what was absent.
         ("A testicle with no abnormalities and an epididymal cyst.", "epididymal cyst", flags!()),
         ("No fever and no cough.", "cough", flags!(negated)),
+        ("Long-standing diabetes, active smoker and regular drinker.", "smoker", flags!()),
         ("He did not report back pain and the condition began after a knee injury.", "knee injury", flags!()),
         ("Free of disease, with subsequent appearance of a brain metastasis.", "brain metastasis", flags!()),
         ("History of myocardial infarction in 2010.", "myocardial infarction", flags!(historical)),
