@@ -305,7 +305,13 @@ const ROWS: &[Row] = &[
     row!("Generalized tonic-clonic seizures.", I, codes & ["G40.409"], not & ["R56.9"], excluded & []),
     row!("Allergic to contrast agent.", O, codes & ["Z91.041"]),
     row!("Fixation with Kirschner pins.", I, codes & [], not & ["N42.31"], excluded & []),
-    row!("Stress fracture of the second metatarsal with peripheral callus.", O, codes & [], not & ["L84"], excluded & []),
+    row!(
+        "Stress fracture of the second metatarsal with peripheral callus.",
+        O,
+        codes & [],
+        not & ["L84"],
+        excluded & []
+    ),
     row!("Bilirubin falling to 4 mg/dL.", I, codes & [], not & ["R29.6"], excluded & []),
     // Long-term drug therapy (Z79) where the note says it is ongoing, not where it starts.
     row!("Atrial fibrillation on anticoagulant therapy.", O, codes & ["I48.91", "Z79.01"]),
