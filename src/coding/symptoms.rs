@@ -46,8 +46,7 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<IntegralSymptoms>, BuildError
 }
 
 /// Sets aside symptoms that a live definitive diagnosis includes (`reason` integral symptom), or, with the
-/// neoplasm-site table, an unspecified-behavior neoplasm beside one of documented behavior at its site (`reason`
-/// less specific).
+/// less-specific table, the less specific reading of a condition coded more specifically (`reason` less specific).
 pub fn apply(codes: &CodeSet, rows: &[IntegralSymptoms], candidates: &mut [Candidate], reason: Reason) {
     let live: Vec<(usize, String)> = candidates
         .iter()

@@ -98,6 +98,27 @@ pub fn parse(file: &str, text: &str, codes: &CodeSet) -> Result<Vec<ClinicalTerm
     Ok(out)
 }
 
+/// The ways a note places something in the past, written "s/p" in the lexicon.
+const PAST_PREFIXES: &[&str] = &["status post", "history of", "prior", "previous"];
+
+/// The other ways a note writes a term that starts "s/p" ("s/p cholecystectomy" for the status after the
+/// operation, Z90.49): "status post", "history of", "prior", "previous", with the same meaning and constraints.
+/// Status codes after an operation are coded only when the note places it in the past, so every past wording is
+/// needed and none of the present ones; listing all five by hand for every operation was error-prone.
+pub fn past_variants(term: &ClinicalTerm) -> Vec<ClinicalTerm> {
+    let lower = term.term.to_lowercase();
+    let Some(rest) = lower.strip_prefix("s/p ") else { return Vec::new() };
+    PAST_PREFIXES
+        .iter()
+        .map(|prefix| ClinicalTerm {
+            line: term.line,
+            term: format!("{prefix} {rest}"),
+            meaning: term.meaning.clone(),
+            constraints: term.constraints.clone(),
+        })
+        .collect()
+}
+
 /// Heads of site terms ("pain in the X", "tumor of the X") and the words each is also written as.
 const SITE_HEADS: &[(&str, &[&str])] = &[
     ("pain", &["pain"]),

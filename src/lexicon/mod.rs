@@ -284,8 +284,10 @@ impl Lexicon {
         for &(file, text) in sources.lexicon {
             let written = clinical::parse(file, text, codes)?;
             let describe = |id: CodeId| (!codes.code(id).billable).then(|| codes.code(id).description.clone());
-            generated_terms
-                .extend(written.iter().flat_map(|t| clinical::site_variants(t, describe)).map(|t| (file, t, true)));
+            let generated = written
+                .iter()
+                .flat_map(|t| clinical::site_variants(t, describe).into_iter().chain(clinical::past_variants(t)));
+            generated_terms.extend(generated.map(|t| (file, t, true)));
             terms.extend(written.into_iter().map(|t| (file, t, false)));
         }
         terms.extend(generated_terms);

@@ -78,7 +78,7 @@ pub(crate) fn code_terms(code: &Code, tokenize: &mut dyn FnMut(&str) -> Vec<Stri
             if words.len() == 1
                 && (GENERIC_NOUNS.contains(&words[0].as_str())
                     || GENERIC_NOUNS.contains(&words[0].trim_end_matches('s')))
-                && text.to_ascii_lowercase().contains(" without ")
+                && lower.contains(" without ")
             {
                 continue;
             }
