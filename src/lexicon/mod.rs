@@ -51,6 +51,15 @@ use words::Words;
 /// one word.
 const UNKNOWN_CAUSE: &[&str] = &["R99", "R69"];
 
+/// Categories that combine two conditions the coding rules join (`models/coding/combinations.tsv`): hypertensive
+/// heart disease (I11), hypertensive CKD (I12) and both (I13). Their terms are not matched: the note's words give
+/// the conditions ("hypertensive" is hypertension, I10; "heart failure" I50.9; "CKD stage 3" N18.30) and the
+/// combination rule joins them as the guidelines say, with the companions the classification asks for. Read as
+/// one term, "hypertension and CKD stage V" would swallow the CKD mention, losing its stage (I12.0, not I12.9)
+/// and the N18 code that belongs beside it; "hypertension and ischemic heart disease" would become I11.9,
+/// although the guidelines presume the link only for heart failure and I51.4-I51.9 (I.C.9.a.1).
+const COMBINED_CONDITIONS: &[&str] = &["I11", "I12", "I13"];
+
 /// Normalized tokens of whitespace-separated words, computed once per distinct word: the analyzer's
 /// pre-tokenizer never joins across whitespace, so this equals analysing the whole text, at a fraction of the
 /// cost when ~100,000 terms share ~40,000 words.
@@ -238,7 +247,10 @@ impl Lexicon {
                 descriptions.entry(first.clone()).or_insert_with(|| phrase_tokens(&tokens_of(&first))).clone();
             let required: Vec<u32> = terms::required(&desc_tokens).iter().map(|w| words.intern(w)).collect();
             code_words.push(sorted_unique(required).into_boxed_slice());
-            if code.extension.is_some() || is_external_cause(&code.code) {
+            if code.extension.is_some()
+                || is_external_cause(&code.code)
+                || COMBINED_CONDITIONS.contains(&&code.code[..code.code.len().min(3)])
+            {
                 continue;
             }
             // Some codes need their circumstance stated, never one word. A factor influencing health status

@@ -445,6 +445,19 @@ const ROWS: &[Row] = &[
         not & ["I10", "I11.0", "I12.9"],
         excluded & []
     ),
+    // Two conditions written apart are coded each on its own and joined by the rule, never read as one term:
+    // the CKD keeps its stage and its code beside the combination, and ischemic heart disease is not presumed
+    // hypertensive (I.C.9.a.1 names heart failure and I51.4-I51.9 only).
+    row!(
+        "History of hypertension and chronic kidney disease stage V on hemodialysis.",
+        I,
+        codes & ["I12.0", "N18.5"],
+        not & ["I12.9", "N18.9", "I10"],
+        excluded & [("I10", "combination")]
+    ),
+    row!("Hypertension and ischemic heart disease.", I, codes & ["I10", "I25.9"], not & ["I11.9"], excluded & []),
+    row!("Hypertensive heart disease.", O, codes & ["I11.9"], not & ["I10", "I51.9"], excluded & []),
+    row!("Hypertensive chronic kidney disease.", O, codes & ["I12.9", "N18.9"], not & ["I10"], excluded & []),
     row!("COPD with pneumonia.", I, codes & ["J44.0", "J18.9"], not & ["J44.9"], excluded & []),
     row!("COPD exacerbation.", O, codes & ["J44.1"], not & ["J44.9"], excluded & []),
     // Excludes1: one of the pair, the better supported, stays.
