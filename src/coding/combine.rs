@@ -15,6 +15,7 @@ use super::{Candidate, Reason, Rule};
 use crate::codeset::{CodeId, CodeRef, CodeSet, NoteKind};
 use crate::error::BuildError;
 use crate::lexicon::Lexicon;
+use crate::text::Document;
 
 /// One row of `combinations.tsv`.
 #[derive(Debug, Clone)]
@@ -65,8 +66,14 @@ fn asks_for(codes: &CodeSet, combination: CodeId, other: &str) -> bool {
 }
 
 /// Adds combination candidates and sets their components aside where the combination replaces them.
-pub fn apply(codes: &CodeSet, lexicon: &Lexicon, rules: &[CombinationRule], candidates: &mut Vec<Candidate>) {
-    diabetes(codes, lexicon, candidates);
+pub fn apply(
+    codes: &CodeSet,
+    lexicon: &Lexicon,
+    doc: &Document<'_>,
+    rules: &[CombinationRule],
+    candidates: &mut Vec<Candidate>,
+) {
+    diabetes(codes, lexicon, doc, candidates);
     for rule in rules {
         loop {
             let live: Vec<usize> = (0..candidates.len()).filter(|&i| candidates[i].is_live()).collect();
@@ -137,8 +144,21 @@ fn push_combination(
 }
 
 /// Diabetes categories (E08-E13) read their "with" combinations from the code set.
-fn diabetes(codes: &CodeSet, lexicon: &Lexicon, candidates: &mut Vec<Candidate>) {
+///
+/// A companion supports a "with" code when its term holds the words that code adds. A companion code has
+/// several terms (G62.9 is "Polyneuropathy, unspecified" and "Neuropathy NOS"): when the note writes one out
+/// ("diabetic neuropathy"), only that term counts (E11.40, not E11.42 for polyneuropathy); when it writes none
+/// ("CKD 3b", an abbreviation), any of them does.
+fn diabetes(codes: &CodeSet, lexicon: &Lexicon, doc: &Document<'_>, candidates: &mut Vec<Candidate>) {
     let is_diabetes = |code: &str| ("E08".."E14").contains(&&code[..3]);
+    if !candidates.iter().any(|c| c.is_live() && is_diabetes(&codes.code(c.code).code)) {
+        return;
+    }
+    // The words each candidate's evidence writes out.
+    let written: Vec<Vec<u32>> = candidates
+        .iter()
+        .map(|c| c.mentions.iter().flat_map(|m| lexicon.token_words(doc, m.tokens.0, m.tokens.1)).collect())
+        .collect();
     let mut added: Vec<(CodeId, Vec<usize>, String)> = Vec::new();
     for (i, c) in candidates.iter().enumerate() {
         let code = codes.code(c.code);
@@ -170,10 +190,15 @@ fn diabetes(codes: &CodeSet, lexicon: &Lexicon, candidates: &mut Vec<Candidate>)
                 if j == i || !other.is_live() || is_diabetes(&codes.code(other.code).code) {
                     continue;
                 }
-                let supports = lexicon
-                    .term_word_sets(other.code)
-                    .chain(std::iter::once(lexicon.code_words(other.code)))
-                    .any(|set| extra.iter().all(|w| set.binary_search(w).is_ok()));
+                // The companion's terms written out in the note; when none is (an abbreviation, "CKD 3b"),
+                // any of its terms may support the combination.
+                let written = &written[j];
+                let terms =
+                    || lexicon.term_word_sets(other.code).chain(std::iter::once(lexicon.code_words(other.code)));
+                let identified: Vec<&[u32]> = terms().filter(|set| set.iter().all(|w| written.contains(w))).collect();
+                let holds = |set: &[u32]| extra.iter().all(|w| set.binary_search(w).is_ok());
+                let supports =
+                    if identified.is_empty() { terms().any(holds) } else { identified.iter().any(|set| holds(set)) };
                 if supports {
                     added.push((id, vec![i, j], d.description.clone()));
                 }
@@ -183,12 +208,12 @@ fn diabetes(codes: &CodeSet, lexicon: &Lexicon, candidates: &mut Vec<Candidate>)
     // The most specific combination per companion: drop a combination whose words another one covers.
     added.sort_by_key(|a| std::cmp::Reverse(lexicon.code_words(a.0).len()));
     let mut taken: Vec<(CodeId, Vec<usize>, String)> = Vec::new();
-    for a in added {
+    for (id, pair, description) in added {
         let subsumed = taken.iter().any(|t| {
-            t.1 == a.1 && lexicon.code_words(a.0).iter().all(|w| lexicon.code_words(t.0).binary_search(w).is_ok())
+            t.1 == pair && lexicon.code_words(id).iter().all(|w| lexicon.code_words(t.0).binary_search(w).is_ok())
         });
-        if !subsumed && !taken.iter().any(|t| t.0 == a.0) {
-            taken.push(a);
+        if !subsumed && !taken.iter().any(|t| t.0 == id) {
+            taken.push((id, pair, description));
         }
     }
     for (id, pair, description) in taken {

@@ -250,7 +250,7 @@ impl CodingRules {
         }
         self.assertions(cx, &mut candidates);
         if self.on(RuleSwitch::Combinations) {
-            combine::apply(cx.codes, cx.lexicon, &self.combinations, &mut candidates);
+            combine::apply(cx.codes, cx.lexicon, cx.doc, &self.combinations, &mut candidates);
         }
         if self.on(RuleSwitch::IntegralSymptoms) {
             symptoms::apply(cx.codes, &self.symptoms, &mut candidates, Reason::IntegralSymptom);

@@ -474,6 +474,12 @@ impl Lexicon {
         sorted_unique(terms::required(&tokens).iter().map(|w| self.words.lookup(w)).filter(|&w| w != 0).collect())
     }
 
+    /// The canonical words of a document's tokens `first..last`, as the matcher reads them (sorted, unique; words
+    /// no term uses are left out).
+    pub fn token_words(&self, doc: &Document<'_>, first: usize, last: usize) -> Vec<u32> {
+        sorted_unique((first..last).map(|i| self.words.lookup(doc.norm(i))).filter(|&w| w != 0).collect())
+    }
+
     pub fn entry_count(&self) -> usize {
         self.entries.len()
     }

@@ -421,6 +421,16 @@ const ROWS: &[Row] = &[
         excluded & [("E11.9", "combination")]
     ),
     row!("Type 2 diabetes mellitus. Diabetic polyneuropathy.", O, codes & ["E11.42"], not & ["E11.9"], excluded & []),
+    // "Neuropathy" with diabetes is E11.40; polyneuropathy (E11.42) only where the note says so, although G62.9
+    // ("Polyneuropathy, unspecified") also carries the term "Neuropathy NOS".
+    row!(
+        "Diabetes mellitus type 2. History of diabetic neuropathy. The patient does have neuropathy.",
+        O,
+        codes & ["E11.40"],
+        not & ["E11.42", "E11.9", "G62.9"],
+        excluded & []
+    ),
+    row!("Type 2 diabetes mellitus with DPN.", O, codes & ["E11.42"], not & ["E11.40"], excluded & []),
     row!("T2DM with hyperglycemia.", O, codes & ["E11.65"], not & ["E11.9", "R73.9"], excluded & []),
     row!(
         "Type 1 diabetes. Chronic kidney disease stage 2.",
