@@ -74,6 +74,7 @@ pub fn apply(
     candidates: &mut Vec<Candidate>,
 ) {
     diabetes(codes, lexicon, doc, candidates);
+    insulin_use(codes, doc, candidates);
     for rule in rules {
         loop {
             let live: Vec<usize> = (0..candidates.len()).filter(|&i| candidates[i].is_live()).collect();
@@ -243,5 +244,57 @@ fn diabetes(codes: &CodeSet, lexicon: &Lexicon, doc: &Document<'_>, candidates: 
             )
         };
         push_combination(candidates, id, mentions, rationale);
+    }
+}
+
+/// Long-term use of insulin (Z79.4), which the diabetes categories E08, E09, E11 and E13 ask for with "use
+/// additional code", when the diabetes itself is written as insulin-dependent, -requiring or -treated
+/// ("insulin-dependent diabetic"): the phrase names both, and its longer reading (the diabetes) would otherwise
+/// hide the insulin. Not for type 1 (E10), where insulin is part of the disease (Guidelines I.C.4.a.3); and not
+/// for "non-insulin-dependent".
+fn insulin_use(codes: &CodeSet, doc: &Document<'_>, candidates: &mut Vec<Candidate>) {
+    let Some(z) = codes.id_of("Z79.4") else { return };
+    let takes_insulin = |code: &str| ["E08", "E09", "E11", "E13"].contains(&&code[..3]);
+    let mut found: Vec<(crate::lexicon::Mention, String)> = Vec::new();
+    for c in candidates.iter().filter(|c| c.is_live() && takes_insulin(&codes.code(c.code).code)) {
+        for m in &c.mentions {
+            for i in m.tokens.0..m.tokens.1 {
+                let before = (m.tokens.0..i).rev().map(|k| doc.norm(k)).find(|w| *w != "-");
+                if doc.norm(i) != "insulin" || before == Some("non") {
+                    continue;
+                }
+                // The insulin word with its "-dependent" / "-requiring" / "-treated".
+                let mut last = i + 1;
+                while last < m.tokens.1
+                    && matches!(doc.norm(last), "-" | "dependent" | "dependant" | "requiring" | "treated")
+                {
+                    last += 1;
+                }
+                let mut mention = m.clone();
+                mention.code = z;
+                mention.node = z;
+                mention.tokens = (i, last);
+                mention.span = doc.span_of(i, last);
+                mention.bytes = (doc.tokens()[i].bytes.0, doc.tokens()[last - 1].bytes.1);
+                found.push((mention, codes.code(c.code).code.clone()));
+                break;
+            }
+        }
+    }
+    for (mention, diabetes) in found {
+        match candidates.iter_mut().find(|c| c.code == z) {
+            Some(existing) => {
+                if !existing.mentions.iter().any(|m| m.tokens == mention.tokens) {
+                    existing.mentions.push(mention);
+                    existing.mentions.sort_by_key(|m| m.tokens);
+                }
+            }
+            None => candidates.push(Candidate::new(
+                z,
+                vec![mention],
+                Rule::Matched,
+                format!("long-term use of insulin, written with the diabetes; added as instructed by 'use additional code' at {diabetes}"),
+            )),
+        }
     }
 }

@@ -33,6 +33,17 @@ fn assertion_table() {
     let (a, r) = rules();
     let cases: &[(&str, &str, Assertion)] = &[
         ("Patient denies fever, chills or cough.", "fever", flags!(negated)),
+        // A procedure's risks, explained before consent, are possibilities.
+        (
+            "The risks of surgery including infection, bleeding and stroke were explained.",
+            "stroke",
+            flags!(hypothetical),
+        ),
+        (
+            "Informed of the risks of the procedure, including urethral stricture.",
+            "urethral stricture",
+            flags!(hypothetical),
+        ),
         ("Patient denies fever, chills or cough.", "chills", flags!(negated)),
         ("Patient denies fever, chills or cough.", "cough", flags!(negated)),
         ("No chest pain but reports abdominal pain.", "chest pain", flags!(negated)),

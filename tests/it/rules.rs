@@ -431,6 +431,19 @@ const ROWS: &[Row] = &[
         excluded & []
     ),
     row!("Type 2 diabetes mellitus with DPN.", O, codes & ["E11.42"], not & ["E11.40"], excluded & []),
+    // Insulin: long-term use (Z79.4) beside type 2 or unspecified-type diabetes, also when the diabetes is written
+    // as insulin-dependent; never beside type 1, where insulin is part of the disease.
+    row!("Insulin-dependent diabetic.", O, codes & ["E11.9", "Z79.4"], not & ["E10.9"], excluded & []),
+    row!("He is a diabetic and takes insulin.", O, codes & ["E11.9", "Z79.4"]),
+    row!(
+        "Type 1 diabetes. He takes insulin.",
+        O,
+        codes & ["E10.9"],
+        not & ["Z79.4"],
+        excluded & [("Z79.4", "less_specific")]
+    ),
+    row!("Non-insulin-dependent diabetes mellitus.", O, codes & ["E11.9"], not & ["Z79.4"], excluded & []),
+    row!("MRI of the spine showed osteomalacia.", I, codes & ["M83.9"]),
     row!("T2DM with hyperglycemia.", O, codes & ["E11.65"], not & ["E11.9", "R73.9"], excluded & []),
     row!(
         "Type 1 diabetes. Chronic kidney disease stage 2.",
