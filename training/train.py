@@ -8,6 +8,10 @@ A candidate is positive when the note's gold codes contain its code: the `label`
 wrote (which also credits the successor of a gold code from an older release), else an exact match. The model is small on purpose:
   * two embedding bags (mean of learned 16-dimensional vectors) over the subword ids of the candidate's context
     and of its code's description,
+  * what the training labels say of the candidate's code and of its category, looked up in two tables by the
+    engine's code keys: the share of such candidates a coder accepted (smoothed towards the overall share) and
+    how many there were (log). Training rows get out-of-fold values (five folds by note), so that a row's own
+    label never informs its feature; the exported tables hold the values from all training notes,
   * concatenated with the dense features the engine computes,
   * one hidden layer of 32 ReLU units, a logistic output,
   * Platt scaling fitted on the development set, folded into the output.
@@ -47,6 +51,12 @@ L2 = 1e-3
 CONTEXT_LEN = 48
 DESCRIPTION_LEN = 16
 VOCAB = 8000
+# The engine's code keys: FNV-1a buckets of the code and of its category (src/classify/features.rs).
+CODE_KEYS = 2
+KEY_BUCKETS = 1 << 16
+# Pseudo-count pulling a code's acceptance share towards the overall share; and the folds for training rows.
+PRIOR_WEIGHT = 3.0
+PRIOR_FOLDS = 5
 # The engine's rules, as `cac features` writes them; and the lowest score the rule scorer gives a candidate it
 # keeps (src/classify/rules.rs: a compositional one-word uncertain mention, 0.65 - 0.15 - 0.15).
 RULES = {"matched", "combination", "family_history", "personal_history"}
@@ -88,8 +98,40 @@ def read_features(path, gold, labels=None):
                     y = float(c["label"])
                 else:
                     y = 1.0 if code in gold.get(doc, ()) else 0.0
-                rows.append((doc, code, c["excluded"], c["dense"], c["context"], c["description"], y, c.get("rule")))
+                keys = c.get("code_keys", [0] * CODE_KEYS)
+                rows.append((doc, code, c["excluded"], c["dense"], c["context"], c["description"], y, c.get("rule"), keys))
     return rows
+
+
+def key_tables(rows, overall):
+    """Per key column, a [KEY_BUCKETS, 2] table: smoothed acceptance share and log count of the rows' keys; keys
+    never seen keep (overall share, 0)."""
+    tables = []
+    for j in range(CODE_KEYS):
+        accepted = np.zeros(KEY_BUCKETS)
+        seen = np.zeros(KEY_BUCKETS)
+        for r in rows:
+            accepted[r[8][j]] += r[6]
+            seen[r[8][j]] += 1
+        table = np.stack([(accepted + PRIOR_WEIGHT * overall) / (seen + PRIOR_WEIGHT), np.log1p(seen)], 1)
+        tables.append(table.astype(np.float32))
+    return tables
+
+
+def key_columns(rows, tables):
+    return np.concatenate([tables[j][[r[8][j] for r in rows]] for j in range(CODE_KEYS)], 1).astype(np.float32)
+
+
+def out_of_fold_columns(rows, overall, rng):
+    """Each training row's key columns from the tables of the other folds' notes."""
+    docs = sorted({r[0] for r in rows})
+    fold = {d: i % PRIOR_FOLDS for i, d in enumerate(rng.permutation(docs))}
+    out = np.zeros((len(rows), 2 * CODE_KEYS), np.float32)
+    for f in range(PRIOR_FOLDS):
+        inside = [i for i, r in enumerate(rows) if fold[r[0]] == f]
+        tables = key_tables([r for r in rows if fold[r[0]] != f], overall)
+        out[inside] = key_columns([rows[i] for i in inside], tables)
+    return out
 
 
 def arrays(rows):
@@ -217,9 +259,13 @@ def f1_at(rows, probs, gold, threshold):
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def export(model, a, b, n_dense, threshold, version, path, rule_scored):
+def export(model, a, b, n_dense, tables, threshold, version, path, rule_scored):
     P = model.p
     inits = [
+        numpy_helper.from_array(tables[0], "code_table"),
+        numpy_helper.from_array(tables[1], "category_table"),
+        numpy_helper.from_array(np.array(0, np.int64), "key0"),
+        numpy_helper.from_array(np.array(1, np.int64), "key1"),
         numpy_helper.from_array(P["E1"], "E1"),
         numpy_helper.from_array(P["E2"], "E2"),
         numpy_helper.from_array(P["W1"], "W1"),
@@ -252,7 +298,11 @@ def export(model, a, b, n_dense, threshold, version, path, rule_scored):
     m1 = bag("ctx", "context", "E1")
     m2 = bag("desc", "description", "E2")
     nodes.extend([
-        helper.make_node("Concat", ["dense", m1, m2], ["x"], axis=1),
+        helper.make_node("Gather", ["code_keys", "key0"], ["code_key"], axis=1),
+        helper.make_node("Gather", ["code_table", "code_key"], ["code_prior"], axis=0),
+        helper.make_node("Gather", ["code_keys", "key1"], ["category_key"], axis=1),
+        helper.make_node("Gather", ["category_table", "category_key"], ["category_prior"], axis=0),
+        helper.make_node("Concat", ["dense", "code_prior", "category_prior", m1, m2], ["x"], axis=1),
         helper.make_node("Gemm", ["x", "W1", "b1"], ["z"]),
         helper.make_node("Relu", ["z"], ["h"]),
         helper.make_node("Gemm", ["h", "W2", "b2"], ["logit"]),
@@ -268,13 +318,19 @@ def export(model, a, b, n_dense, threshold, version, path, rule_scored):
             helper.make_tensor_value_info("dense", TensorProto.FLOAT, ["n", n_dense]),
             helper.make_tensor_value_info("context", TensorProto.INT64, ["n", CONTEXT_LEN]),
             helper.make_tensor_value_info("description", TensorProto.INT64, ["n", DESCRIPTION_LEN]),
+            helper.make_tensor_value_info("code_keys", TensorProto.INT64, ["n", CODE_KEYS]),
         ],
         [helper.make_tensor_value_info("probability", TensorProto.FLOAT, ["n"])],
         inits,
     )
     m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="cac-training")
     m.ir_version = 8
-    meta = [("cac.version", version), ("cac.threshold", f"{threshold:.4f}"), ("cac.features", str(n_dense))]
+    meta = [
+        ("cac.version", version),
+        ("cac.threshold", f"{threshold:.4f}"),
+        ("cac.features", str(n_dense)),
+        ("cac.key_buckets", str(KEY_BUCKETS)),
+    ]
     if rule_scored:
         meta.append(("cac.rule_scored", ",".join(rule_scored)))
     for k, v in meta:
@@ -323,7 +379,11 @@ def main():
     dev_rows = [r for r in dev_rows if r[7] not in rule_scored]
     Xtr, Xdev = arrays(train_rows), arrays(dev_rows)
     n_dense = Xtr[0].shape[1]
-    model = Model(n_dense, rng)
+    overall = float(Xtr[3].mean())
+    tables = key_tables(train_rows, overall)
+    Xtr = (np.concatenate([Xtr[0], out_of_fold_columns(train_rows, overall, rng)], 1), *Xtr[1:])
+    Xdev = (np.concatenate([Xdev[0], key_columns(dev_rows, tables)], 1), *Xdev[1:])
+    model = Model(Xtr[0].shape[1], rng)
     best = (-1.0, None, 0)
     n = len(Xtr[3])
     for epoch in range(1, EPOCHS + 1):
@@ -351,21 +411,23 @@ def main():
     base = f1_at(every, np.ones(len(every)), gdev, 0.5)
     tr_logits, _ = model.forward(*Xtr[:3])
     tmp = out + ".tmp"
-    export(model, a, b, n_dense, float(t_best[0]), "pending", tmp, rule_scored)
+    export(model, a, b, n_dense, tables, float(t_best[0]), "pending", tmp, rule_scored)
     digest = hashlib.sha256(open(tmp, "rb").read()).hexdigest()[:12]
     version = f"scorer-{digest}"
-    export(model, a, b, n_dense, float(t_best[0]), version, out, rule_scored)
+    export(model, a, b, n_dense, tables, float(t_best[0]), version, out, rule_scored)
     os.remove(tmp)
     sha = hashlib.sha256(open(out, "rb").read()).hexdigest()
     # Parity fixture: rows of dev inputs and onnxruntime's outputs.
     sess = ort.InferenceSession(out, providers=["CPUExecutionProvider"])
     k = min(24, len(dev_rows))
-    feed = {"dense": Xdev[0][:k], "context": Xdev[1][:k], "description": Xdev[2][:k]}
+    keys = np.array([r[8] for r in dev_rows[:k]], np.int64)
+    # The model's own inputs: the engine's dense features (the table columns are looked up inside the graph).
+    feed = {"dense": Xdev[0][:k, :n_dense], "context": Xdev[1][:k], "description": Xdev[2][:k], "code_keys": keys}
     py = sess.run(["probability"], feed)[0]
     assert np.allclose(py, dev_p[:k], atol=1e-4), "numpy and onnxruntime disagree"
     with open(os.path.join(os.path.dirname(out), "scorer_parity.json"), "w") as f:
-        json.dump({"dense": Xdev[0][:k].tolist(), "context": Xdev[1][:k].tolist(), "description": Xdev[2][:k].tolist(),
-                   "probability": [float(x) for x in py]}, f)
+        json.dump({"dense": feed["dense"].tolist(), "context": Xdev[1][:k].tolist(), "description": Xdev[2][:k].tolist(),
+                   "code_keys": keys.tolist(), "probability": [float(x) for x in py]}, f)
     metrics = {
         "version": version,
         "sha256": sha,

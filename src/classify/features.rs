@@ -1,12 +1,17 @@
 //! What the scorer sees of a candidate: the model's exact inputs, computed in one place.
 //!
 //! The same function feeds the ONNX model at run time and writes `cac features` for training, so the model is
-//! trained on exactly what it is later shown (no train/serve skew). Three inputs per candidate:
+//! trained on exactly what it is later shown (no train/serve skew). Four inputs per candidate:
 //! * `dense`: [`FEATURE_NAMES`], numbers describing how the code was found (match kind, term source, assertion,
 //!   section, number of mentions, code depth and chapter, the rule that produced it, conflicts);
 //! * `context`: subword ids (the project's `models/tokenizer.json`) of the sentences around the candidate's
 //!   evidence, nearest words first, [`CONTEXT_LEN`] at most;
 //! * `description`: subword ids of the code's description, [`DESCRIPTION_LEN`] at most.
+//!
+//! * `code_keys`: [`CODE_KEYS`] keys, of the candidate's code and of its category ([`code_key`]), with which the
+//!   model looks up what its training labels say of that code and that category: how often a coder accepted it
+//!   when the engine proposed it, and how often it was proposed. Coders' habits are per code (one hospital never
+//!   codes a murmur, another always does), and the subword bags see a code only through its description's words.
 //!
 //! Id 0 is padding in both id inputs. The note is tokenized once; each candidate takes the subwords whose
 //! character offsets fall in its evidence's sentences. A description's ids never change, so they are computed once
@@ -29,6 +34,21 @@ use crate::text::{Document, SectionKind};
 pub const CONTEXT_LEN: usize = 48;
 /// Subword ids of the description per candidate.
 pub const DESCRIPTION_LEN: usize = 16;
+/// Keys per candidate: its code's, its category's.
+pub const CODE_KEYS: usize = 2;
+/// Buckets of the code keys: the size of the model's per-code tables (`cac.key_buckets` in its metadata).
+pub const KEY_BUCKETS: u64 = 1 << 16;
+
+/// The bucket of a code ("I50.9") or category ("I50"): FNV-1a (64-bit) of its bytes, modulo [`KEY_BUCKETS`].
+/// Written out so that nothing about it can change with a library version: the model's tables are indexed by it.
+pub fn code_key(code: &str) -> i64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in code.as_bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    (hash % KEY_BUCKETS) as i64
+}
 
 const KINDS: [MatchKind; 5] =
     [MatchKind::Exact, MatchKind::Variant, MatchKind::Abbreviation, MatchKind::Lexicon, MatchKind::Compositional];
@@ -110,6 +130,8 @@ pub struct CandidateFeatures {
     pub dense: Vec<f32>,
     pub context: Vec<i64>,
     pub description: Vec<i64>,
+    /// [`CODE_KEYS`] keys: the code's, its category's.
+    pub code_keys: Vec<i64>,
 }
 
 /// Computes features; holds the subword tokenizer.
@@ -209,6 +231,7 @@ impl FeatureExtractor {
                     dense: f,
                     context: context_ids(doc, c, &subwords),
                     description: self.description_ids(&code.description).to_vec(),
+                    code_keys: vec![code_key(&code.code), code_key(&code.code[..code.code.len().min(3)])],
                 }
             })
             .collect()
@@ -239,4 +262,18 @@ fn context_ids(doc: &Document<'_>, c: &Candidate, subwords: &[Subword]) -> Vec<i
         ids.push(id);
     }
     ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_keys_are_fnv1a_buckets() {
+        // FNV-1a test vectors: "" -> cbf29ce484222325, "a" -> af63dc4c8601ec8c.
+        assert_eq!(code_key(""), 0x2325);
+        assert_eq!(code_key("a"), 0xec8c);
+        assert_ne!(code_key("I50.9"), code_key("I50"));
+        assert!((0..KEY_BUCKETS as i64).contains(&code_key("S72.001A")));
+    }
 }

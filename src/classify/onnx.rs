@@ -24,7 +24,7 @@ use ndarray::Array2;
 use ort::session::Session;
 use ort::value::Tensor;
 
-use super::features::{CONTEXT_LEN, DESCRIPTION_LEN, FEATURE_NAMES, FeatureExtractor};
+use super::features::{CODE_KEYS, CONTEXT_LEN, DESCRIPTION_LEN, FEATURE_NAMES, FeatureExtractor, KEY_BUCKETS};
 use super::{RuleScorer, Scorer, ScoringInput};
 use crate::coding::Rule;
 use crate::error::{BuildError, Error, Stage};
@@ -94,6 +94,17 @@ pub struct OnnxScorer {
     threshold: Option<f32>,
     /// Rules whose candidates the model's training labels do not cover: scored by [`RuleScorer`].
     rule_scored: Vec<Rule>,
+    /// The model takes `code_keys` (models trained before it did not).
+    keyed: bool,
+}
+
+/// One batch of model inputs, a row per candidate.
+#[derive(Debug, Clone)]
+pub struct ModelInputs {
+    pub dense: Array2<f32>,
+    pub context: Array2<i64>,
+    pub description: Array2<i64>,
+    pub code_keys: Array2<i64>,
 }
 
 impl std::fmt::Debug for OnnxScorer {
@@ -139,6 +150,14 @@ impl OnnxScorer {
                 FEATURE_NAMES.len()
             )));
         }
+        let keyed = names.contains(&"code_keys");
+        let buckets = metadata.custom("cac.key_buckets").and_then(|s| s.parse::<u64>().ok());
+        if keyed && buckets != Some(KEY_BUCKETS) {
+            return Err(bad(format!(
+                "its code tables have {} buckets, this engine's code keys {KEY_BUCKETS}: retrain with `make model`",
+                buckets.map_or_else(|| "an unknown number of".to_string(), |b| b.to_string())
+            )));
+        }
         let threshold = metadata.custom("cac.threshold").and_then(|s| s.parse::<f32>().ok());
         let rule_scored = match metadata.custom("cac.rule_scored") {
             None => Vec::new(),
@@ -151,6 +170,7 @@ impl OnnxScorer {
             version,
             threshold,
             rule_scored,
+            keyed,
         })
     }
 
@@ -165,24 +185,20 @@ impl OnnxScorer {
     }
 
     /// Scores rows of model inputs directly (for the parity test and benches).
-    pub fn score_inputs(
-        &self,
-        dense: Array2<f32>,
-        context: Array2<i64>,
-        description: Array2<i64>,
-    ) -> Result<Vec<f32>, Error> {
+    pub fn score_inputs(&self, inputs: ModelInputs) -> Result<Vec<f32>, Error> {
         let internal =
             |e: ort::Error| Error::Internal { stage: Stage::Classify, reason: format!("onnx run failed: {e}") };
-        let n = dense.nrows();
-        let inputs = (
-            Tensor::from_array(dense).map_err(internal)?,
-            Tensor::from_array(context).map_err(internal)?,
-            Tensor::from_array(description).map_err(internal)?,
-        );
+        let n = inputs.dense.nrows();
+        let mut feed = ort::inputs![
+            "dense" => Tensor::from_array(inputs.dense).map_err(internal)?,
+            "context" => Tensor::from_array(inputs.context).map_err(internal)?,
+            "description" => Tensor::from_array(inputs.description).map_err(internal)?,
+        ];
+        if self.keyed {
+            feed.push(("code_keys".into(), Tensor::from_array(inputs.code_keys).map_err(internal)?.into()));
+        }
         self.pool.run(|session| -> Result<Vec<f32>, Error> {
-            let outputs = session
-                .run(ort::inputs!["dense" => inputs.0, "context" => inputs.1, "description" => inputs.2])
-                .map_err(internal)?;
+            let outputs = session.run(feed).map_err(internal)?;
             let (_, values) = outputs["probability"].try_extract_tensor::<f32>().map_err(internal)?;
             if values.len() != n {
                 return Err(Error::Internal {
@@ -196,11 +212,12 @@ impl OnnxScorer {
 }
 
 /// Rows of model inputs for a batch of feature vectors, ids padded with 0.
-pub fn batch(rows: &[super::features::CandidateFeatures]) -> (Array2<f32>, Array2<i64>, Array2<i64>) {
+pub fn batch(rows: &[super::features::CandidateFeatures]) -> ModelInputs {
     let n = rows.len();
     let mut dense = Array2::<f32>::zeros((n, FEATURE_NAMES.len()));
     let mut context = Array2::<i64>::zeros((n, CONTEXT_LEN));
     let mut description = Array2::<i64>::zeros((n, DESCRIPTION_LEN));
+    let mut code_keys = Array2::<i64>::zeros((n, CODE_KEYS));
     for (i, r) in rows.iter().enumerate() {
         for (j, &v) in r.dense.iter().enumerate() {
             dense[[i, j]] = v;
@@ -211,8 +228,11 @@ pub fn batch(rows: &[super::features::CandidateFeatures]) -> (Array2<f32>, Array
         for (j, &v) in r.description.iter().take(DESCRIPTION_LEN).enumerate() {
             description[[i, j]] = v;
         }
+        for (j, &v) in r.code_keys.iter().take(CODE_KEYS).enumerate() {
+            code_keys[[i, j]] = v;
+        }
     }
-    (dense, context, description)
+    ModelInputs { dense, context, description, code_keys }
 }
 
 impl Scorer for OnnxScorer {
@@ -229,8 +249,7 @@ impl Scorer for OnnxScorer {
             return Ok(Vec::new());
         }
         let rows = self.features.extract(input.codes, input.doc, input.candidates);
-        let (dense, context, description) = batch(&rows);
-        let mut scores = self.score_inputs(dense, context, description)?;
+        let mut scores = self.score_inputs(batch(&rows))?;
         if input.candidates.iter().any(|c| self.rule_scored.contains(&c.rule)) {
             let rules = RuleScorer.score(input)?;
             for ((score, rule_score), c) in scores.iter_mut().zip(rules).zip(input.candidates) {

@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use cac::classify::features::FeatureExtractor;
-use cac::classify::onnx::{OnnxRuntime, OnnxScorer};
+use cac::classify::onnx::{ModelInputs, OnnxRuntime, OnnxScorer};
 use cac::coding::Rule;
 use ndarray::Array2;
 use serde_json::Value;
@@ -46,7 +46,8 @@ fn rust_and_python_onnxruntime_agree_within_1e_5() {
     let context = matrix(&fixture["context"], |x| x.as_i64().unwrap());
     let description = matrix(&fixture["description"], |x| x.as_i64().unwrap());
     let expected: Vec<f64> = fixture["probability"].as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect();
-    let got = scorer.score_inputs(dense, context, description).unwrap();
+    let code_keys = matrix(&fixture["code_keys"], |x| x.as_i64().unwrap());
+    let got = scorer.score_inputs(ModelInputs { dense, context, description, code_keys }).unwrap();
     assert_eq!(got.len(), expected.len());
     for (i, (g, e)) in got.iter().zip(&expected).enumerate() {
         assert!((f64::from(*g) - e).abs() < 1e-5, "row {i}: rust {g} vs python {e}");
