@@ -182,6 +182,10 @@ fn dosed_drug_managed(doc: &Document<'_>) -> Option<Span> {
 /// Words that make an order a repeat of a study already done.
 const REPEAT: &[&str] = &["repeat", "repeated", "again", "follow-up", "serial"];
 
+/// Words just before a study that make it an earlier one, reported rather than done ("his last hemoglobin A1c was
+/// higher than 9", "the previous CT").
+const EARLIER: &[&str] = &["last", "previous", "prior", "recent", "earlier"];
+
 fn find_in(doc: &Document<'_>, first: usize, last: usize, phrases: &[&str]) -> bool {
     phrases.iter().any(|p| {
         let words = phrase_words(p);
@@ -438,7 +442,10 @@ pub fn code(input: &ProcedureInput<'_, '_>, mentions: Vec<ProcedureMention>) -> 
             let s = doc.sentence_of(m.tokens.0);
             find_in(doc, s.first, s.last, words)
         };
+        let earlier =
+            |m: &ProcedureMention| (m.tokens.0.saturating_sub(2)..m.tokens.0).any(|i| EARLIER.contains(&doc.norm(i)));
         let done_before = assertions.iter().any(|a| a.past)
+            || list.iter().any(|m| earlier(m))
             || list.iter().zip(&assertions).any(|(m, a)| a.hypothetical && !in_sentence(m, REPEAT));
         let done = list.iter().zip(&assertions).any(|(m, a)| {
             let section = doc.section_of(m.tokens.0);
@@ -448,6 +455,7 @@ pub fn code(input: &ProcedureInput<'_, '_>, mentions: Vec<ProcedureMention>) -> 
                 && !a.historical
                 && (!a.negated || !refused(m))
                 && !HISTORY_SECTIONS.contains(&section)
+                && !earlier(m)
                 && !(done_before
                     && matches!(section, SectionKind::Labs | SectionKind::Imaging)
                     && !in_sentence(m, &["today"]))

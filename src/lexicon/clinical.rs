@@ -128,14 +128,15 @@ const SITE_HEADS: &[(&str, &[&str])] = &[
     ("cellulitis", &["cellulitis"]),
     ("osteoarthritis", &["osteoarthritis"]),
     ("fracture", &["fracture"]),
+    ("ulcer", &["ulcer"]),
     ("thrombosis", &["thrombosis", "DVT", "deep vein thrombosis", "deep venous thrombosis", "venous thrombosis"]),
 ];
 const SITE_PREPOSITIONS: &[&str] = &["in", "of", "on", "at"];
 
 /// The other ways a note writes a site term: "pain in the renal fossa" is also written "pain on the renal fossa",
-/// "pain in renal fossa", "pain in the left renal fossa", "pain in both popliteal fossae"; "tumor of the bladder"
-/// also "neoplasm in the bladder". The phrase automaton needs each wording, and listing them by hand for every
-/// site would be error-prone, so each term written "<head> <in|of|on|at> the <site>" (heads: [`SITE_HEADS`])
+/// "pain in renal fossa", "pain in the left renal fossa", "pain in her left renal fossa", "pain in both popliteal
+/// fossae"; "tumor of the bladder" also "neoplasm in the bladder". The phrase automaton needs each wording, and
+/// listing them by hand for every site would be error-prone, so each term written "<head> <in|of|on|at> the <site>" (heads: [`SITE_HEADS`])
 /// gets them here, and "<site> tumor" gets "<site> neoplasm". The side is kept: a term that stands for words
 /// stands for them with the side added ("= knee pain" read from "pain in the left popliteal fossa" is "left knee
 /// pain", M25.562), and a term that names a code stands for that code's description with the side added (R10.A
@@ -182,13 +183,18 @@ pub fn site_variants(term: &ClinicalTerm, describe: impl Fn(CodeId) -> Option<St
     };
     for head in *heads {
         for prep in SITE_PREPOSITIONS {
-            add(format!("{head} {prep} the {site}"), term.meaning.clone());
             add(format!("{head} {prep} {site}"), term.meaning.clone());
             for side in ["left", "right", "bilateral"] {
-                add(format!("{head} {prep} the {side} {site}"), sided(side));
                 add(format!("{head} {prep} {side} {site}"), sided(side));
             }
             add(format!("{head} {prep} both {site}"), sided("bilateral"));
+            // US notes write the patient's body part with a possessive ("an ulcer on his right foot").
+            for determiner in ["the", "his", "her"] {
+                add(format!("{head} {prep} {determiner} {site}"), term.meaning.clone());
+                for side in ["left", "right", "bilateral"] {
+                    add(format!("{head} {prep} {determiner} {side} {site}"), sided(side));
+                }
+            }
         }
     }
     out

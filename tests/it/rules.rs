@@ -444,6 +444,31 @@ const ROWS: &[Row] = &[
     ),
     row!("Non-insulin-dependent diabetes mellitus.", O, codes & ["E11.9"], not & ["Z79.4"], excluded & []),
     row!("MRI of the spine showed osteomalacia.", I, codes & ["M83.9"]),
+    // Foot ulcers: the non-pressure chronic ulcer by site and side; with diabetes, the "with" combination and the
+    // ulcer beside it. An unqualified wound beside the ulcer is the ulcer; heart disease NOS beside CAD is the CAD.
+    row!(
+        "He has an ulcer on his right foot. Type 2 diabetes. Continue wound care for the wound.",
+        O,
+        codes & ["E11.621", "L97.519"],
+        not & ["E11.9", "T14.8XXA"],
+        excluded & [("T14.8XXA", "less_specific")]
+    ),
+    row!("Left heel ulcer.", O, codes & ["L97.429"]),
+    row!(
+        "1. Right foot diabetic ulcer. 2. Diabetes.",
+        O,
+        codes & ["E11.621", "L97.519"],
+        not & ["E11.9"],
+        excluded & []
+    ),
+    row!("Pressure ulcer of the left heel, stage 2.", O, codes & ["L89.622"], not & ["L97.429"], excluded & []),
+    row!(
+        "In terms of his heart disease, he has coronary artery disease.",
+        O,
+        codes & ["I25.10"],
+        not & ["I51.9"],
+        excluded & [("I51.9", "less_specific")]
+    ),
     row!("T2DM with hyperglycemia.", O, codes & ["E11.65"], not & ["E11.9", "R73.9"], excluded & []),
     row!(
         "Type 1 diabetes. Chronic kidney disease stage 2.",
@@ -771,6 +796,16 @@ fn special_rows() -> Vec<Row> {
             codes: &["I50.9"],
             not: &["93306"],
             excluded: &[("93306", "not_performed")],
+            first: None,
+            gaps: &[],
+        },
+        Row {
+            note: "ASSESSMENT AND PLAN:\nDiabetes. The patient reports his last hemoglobin A1c was greater than 9.",
+            setting: O,
+            status: None,
+            codes: &["E11.9"],
+            not: &["83036"],
+            excluded: &[("83036", "not_performed")],
             first: None,
             gaps: &[],
         },
