@@ -251,12 +251,15 @@ impl ContextRules {
                     if trigger.category == Category::Family && last - first == 1 { FAMILY_WINDOW } else { usize::MAX };
                 if matches!(trigger.direction, Direction::Forward | Direction::Both) {
                     // A terminator ends the scope, and so does another trigger, except that a negation reaches
-                    // through a history trigger it governs ("denies any history of asthma" negates asthma;
-                    // "no fever, history of asthma" does not).
+                    // through a history trigger it governs ("denies any history of asthma" negates asthma; "no
+                    // family history of sudden death or personal history of syncope" negates syncope; "no fever,
+                    // history of asthma" and "no family history of interest and personal history of hypertension"
+                    // do not).
                     let passes = |m: &(usize, usize, Trigger)| {
                         trigger.category == Category::Negated
                             && m.2.category == Category::Historical
                             && !comma_between(last, m.0)
+                            && !(last..m.0).any(|i| doc.norm(i) == "and")
                     };
                     let stop = marks[k + 1..]
                         .iter()

@@ -33,6 +33,19 @@ fn assertion_table() {
     let (a, r) = rules();
     let cases: &[(&str, &str, Assertion)] = &[
         ("Patient denies fever, chills or cough.", "fever", flags!(negated)),
+        // A denied family history: the negation governs its conditions, through "or personal history of", not
+        // across "and personal history of".
+        ("No family history of colon cancer.", "colon cancer", flags!(negated)),
+        (
+            "She reported no family history of sudden death or personal history of syncope.",
+            "syncope",
+            flags!(negated, historical),
+        ),
+        (
+            "No family history of interest and personal history of arterial hypertension for 6 years.",
+            "arterial hypertension",
+            flags!(historical),
+        ),
         // A procedure's risks, explained before consent, are possibilities.
         (
             "The risks of surgery including infection, bleeding and stroke were explained.",

@@ -454,6 +454,15 @@ const ROWS: &[Row] = &[
         excluded & [("T14.8XXA", "less_specific")]
     ),
     row!("Left heel ulcer.", O, codes & ["L97.429"]),
+    // A family history denied is no family history; a vaccination names a disease the patient does not have.
+    row!("No family history of colon cancer.", O, codes & [], not & ["Z80.0", "Z80.9", "C18.9"], excluded & []),
+    row!(
+        "He is fully vaccinated against COVID-19. She has had both of her Covid vaccinations.",
+        O,
+        codes & [],
+        not & ["U07.1"],
+        excluded & []
+    ),
     row!(
         "1. Right foot diabetic ulcer. 2. Diabetes.",
         O,
