@@ -411,7 +411,7 @@ impl CodingRules {
             }
         }
         if self.on(RuleSwitch::Excludes1) {
-            excludes::apply(codes, cx.doc, candidates, &scores);
+            excludes::apply(codes, cx.lexicon, cx.doc, candidates, &scores);
         }
         for s in &mut scores {
             *s = s.clamp(0.0, 1.0);

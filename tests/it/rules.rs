@@ -454,6 +454,14 @@ const ROWS: &[Row] = &[
         excluded & [("T14.8XXA", "less_specific")]
     ),
     row!("Left heel ulcer.", O, codes & ["L97.429"]),
+    // Excludes1 between two codes of the same condition holds wherever each is written.
+    row!(
+        "The patient's history includes positive for HIV.\n\nPAST HISTORY\n\nMedical\nHIV",
+        O,
+        codes & ["B20"],
+        not & ["Z21"],
+        excluded & [("Z21", "excludes1")]
+    ),
     // A family history denied is no family history; a vaccination names a disease the patient does not have.
     row!("No family history of colon cancer.", O, codes & [], not & ["Z80.0", "Z80.9", "C18.9"], excluded & []),
     row!(
