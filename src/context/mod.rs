@@ -226,14 +226,19 @@ impl ContextRules {
         let mut scopes = Vec::new();
         for sentence in doc.sentences() {
             let (s0, s1) = (sentence.first, sentence.last);
-            // Pseudo-triggers win over any trigger they overlap, whatever its length ("there is no increase").
+            // Pseudo-triggers win over any trigger they overlap, whatever its length ("there is no increase"),
+            // except a longer trigger written around them ("do not appear related to" holds the pseudo "not
+            // appear" and negates).
             let all = self.triggers.find_all(&ids[s0..s1]);
             let is_pseudo = |m: &crate::text::phrases::PhraseMatch| {
                 self.triggers.payloads(m.phrase).iter().all(|t| t.category == Category::Pseudo)
             };
             let pseudo: Vec<_> = all.iter().filter(|m| is_pseudo(m)).copied().collect();
             let found = longest_non_overlapping(all, |m| {
-                is_pseudo(m) || !pseudo.iter().any(|p| p.first < m.last && m.first < p.last)
+                let around = |p: &crate::text::phrases::PhraseMatch| {
+                    m.first <= p.first && p.last <= m.last && m.last - m.first > p.last - p.first
+                };
+                is_pseudo(m) || !pseudo.iter().any(|p| p.first < m.last && m.first < p.last && !around(p))
             });
             // Positions (document tokens) of every trigger and terminator in the sentence, in order.
             let marks: Vec<(usize, usize, Trigger)> = found

@@ -33,6 +33,11 @@ fn assertion_table() {
     let (a, r) = rules();
     let cases: &[(&str, &str, Assertion)] = &[
         ("Patient denies fever, chills or cough.", "fever", flags!(negated)),
+        // "Do not appear related to" negates, though it holds the pseudo-trigger "not appear".
+        ("Her symptoms do not appear related to signs of a stroke or brain bleeding.", "stroke", flags!(negated)),
+        // A new subject after "or" continues a condition's list of events.
+        ("Call sooner if her headaches worsen or she develops a fever.", "fever", flags!(hypothetical)),
+        ("Denies fever or he has chills.", "chills", flags!()),
         // A denied family history: the negation governs its conditions, through "or personal history of", not
         // across "and personal history of".
         ("No family history of colon cancer.", "colon cancer", flags!(negated)),

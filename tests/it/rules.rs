@@ -454,6 +454,17 @@ const ROWS: &[Row] = &[
         excluded & [("T14.8XXA", "less_specific")]
     ),
     row!("Left heel ulcer.", O, codes & ["L97.429"]),
+    // Pain with its site is the site's pain code; an injury NOS beside the injury of a named site is that injury;
+    // a COVID test names the test.
+    row!("Right ankle pain.", O, codes & ["M25.571"], not & ["R52"], excluded & []),
+    row!(
+        "She sustained an injury to her right ankle. She has not played since this injury.",
+        O,
+        codes & ["S99.911A"],
+        not & ["T14.90XA"],
+        excluded & [("T14.90XA", "less_specific")]
+    ),
+    row!("Rapid COVID-19 test performed today in office is negative.", O, codes & [], not & ["U07.1"], excluded & []),
     // Excludes1 between two codes of the same condition holds wherever each is written.
     row!(
         "The patient's history includes positive for HIV.\n\nPAST HISTORY\n\nMedical\nHIV",
