@@ -37,6 +37,9 @@ pub struct HistoryIndex {
     /// Words of each block and chapter title, for the family-history context.
     block_words: Vec<Vec<u32>>,
     chapter_words: Vec<Vec<u32>>,
+    /// The word "traumatic", which every injury (S00-T14) is: "Personal history of (healed) traumatic fracture"
+    /// (Z87.81) is the history of a fracture coded in the injury chapter.
+    traumatic: Vec<u32>,
 }
 
 fn in_range(code: &str, from: &str, to: &str) -> bool {
@@ -94,6 +97,7 @@ impl HistoryIndex {
             personal,
             block_words: codes.blocks().iter().map(|b| lexicon.words_of(analyzer, &b.title)).collect(),
             chapter_words: codes.chapters().iter().map(|c| lexicon.words_of(analyzer, &c.title)).collect(),
+            traumatic: lexicon.words_of(analyzer, "traumatic"),
         }
     }
 
@@ -101,8 +105,11 @@ impl HistoryIndex {
     /// block and chapter titles.
     fn context(&self, codes: &CodeSet, lexicon: &Lexicon, id: CodeId, wide: bool) -> Vec<u32> {
         let mut words: Vec<u32> = codes.ancestors(id).flat_map(|a| lexicon.code_words(a).iter().copied()).collect();
+        let code = codes.code(id);
+        if code.code.starts_with('S') || ("T00".."T15").contains(&&code.code[..3]) {
+            words.extend(&self.traumatic);
+        }
         if wide {
-            let code = codes.code(id);
             words.extend(&self.block_words[code.block as usize]);
             words.extend(&self.chapter_words[code.chapter as usize]);
         }

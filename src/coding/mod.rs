@@ -392,6 +392,47 @@ impl CodingRules {
         }
     }
 
+    /// A symptom set aside as part of a diagnosis the scorer then rejects would be a symptom of nothing coded, and
+    /// neither would reach the coder's worklist: such symptoms are judged again against the diagnoses still
+    /// suggested, and the ones no suggested diagnosis explains are suggested (or, scored under the threshold,
+    /// listed as such).
+    fn symptoms_of_rejected(
+        &self,
+        cx: &NoteContext<'_, '_>,
+        candidates: &mut [Candidate],
+        scores: &[f32],
+        min_score: f32,
+    ) {
+        let integral: Vec<usize> =
+            (0..candidates.len()).filter(|&i| candidates[i].exclusion == Some(Reason::IntegralSymptom)).collect();
+        if integral.is_empty() {
+            return;
+        }
+        for &i in &integral {
+            candidates[i].exclusion = None;
+        }
+        // Those still part of a suggested diagnosis are set aside again, naming it.
+        symptoms::apply(cx.codes, &self.symptoms, candidates, Reason::IntegralSymptom);
+        for &i in &integral {
+            let c = &mut candidates[i];
+            if !c.is_live() {
+                continue;
+            }
+            let m = &c.mentions[0];
+            c.rationale = format!(
+                "documented as {} in {}; the diagnosis it would be part of scored under the threshold",
+                how(m),
+                section_name(cx.doc, m)
+            );
+            if scores[i] < min_score {
+                c.set_aside(
+                    Reason::LowScore,
+                    format!("scored {:.2}, below the threshold of {min_score:.2}", scores[i]),
+                );
+            }
+        }
+    }
+
     /// The response parts for scored candidates: suggestions in sequence, the excluded with reasons, conflicts.
     pub fn finalize(
         &self,
@@ -409,6 +450,9 @@ impl CodingRules {
             if c.is_live() && s < min_score {
                 c.set_aside(Reason::LowScore, format!("scored {:.2}, below the threshold of {min_score:.2}", s));
             }
+        }
+        if self.on(RuleSwitch::IntegralSymptoms) {
+            self.symptoms_of_rejected(cx, candidates, &scores, min_score);
         }
         if self.on(RuleSwitch::Excludes1) {
             excludes::apply(codes, cx.lexicon, cx.doc, candidates, &scores);

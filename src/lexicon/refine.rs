@@ -4,7 +4,8 @@
 //! category's own) are all present close to the match, so "left leg DVT" refines I82.40 to I82.402. With no
 //! additional word present, the code below it that adds nothing is chosen: the classification's "unspecified"
 //! code (I50.9, N18.9, I82.409). Remainder codes ("Other ...") are never chosen this way: they need
-//! documentation of something specific that the words cannot show.
+//! documentation of something specific that the words cannot show; unless the term names a remainder category
+//! itself (the Index sends an ankle fracture to S82.89 "Other fractures of lower leg").
 //!
 //! Codes that need a 7th character get the table entry whose words the sentence supports best ("initial
 //! encounter for closed fracture", "subsequent encounter ... routine healing", "sequela"); with nothing said, the
@@ -46,7 +47,9 @@ impl Matcher<'_, '_, '_> {
                 stack.extend(code.children.iter().copied());
                 continue;
             }
-            if self.lex.residual[id as usize] {
+            // Below a term that names a remainder category itself (the Index sends "fracture of ankle" to S82.89
+            // "Other fractures of lower leg"), its codes are what the term means.
+            if self.lex.residual[id as usize] && !self.lex.residual[node as usize] {
                 continue;
             }
             extra.clear();

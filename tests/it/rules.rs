@@ -457,6 +457,10 @@ const ROWS: &[Row] = &[
     // Pain with its site is the site's pain code; an injury NOS beside the injury of a named site is that injury;
     // a COVID test names the test.
     row!("Right ankle pain.", O, codes & ["M25.571"], not & ["R52"], excluded & []),
+    // The Index sends an ankle fracture to a remainder category (S82.89): the term's own category is refined by
+    // side; a fracture of the past is a history code.
+    row!("Left ankle fracture.", E, codes & ["S82.892A"], not & ["T14.8XXA"], excluded & []),
+    row!("History of a right ankle fracture 20 years ago.", O, codes & ["Z87.81"], not & ["S82.891A"], excluded & []),
     row!(
         "She sustained an injury to her right ankle. She has not played since this injury.",
         O,

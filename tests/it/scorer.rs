@@ -147,3 +147,35 @@ fn a_candidate_under_the_threshold_sets_no_excludes1_partner_aside() {
     assert_eq!(codes, ["E87.1"], "{excluded:?}");
     assert!(excluded.contains(&("E22.2".into(), "low_score".into())), "{excluded:?}");
 }
+
+#[test]
+fn a_symptom_of_a_diagnosis_under_the_threshold_is_suggested() {
+    // Pain is part of a kidney stone; when the scorer rejects the stone, the pain is no longer explained by a
+    // suggested code and is suggested itself, rather than lost with it. A symptom the rejected diagnosis and a
+    // suggested one both explain stays set aside, naming the suggested one.
+    let coded = |text: &str, table| {
+        let engine =
+            cac::Engine::builder(crate::common::codeset()).scorer(Box::new(TableScorer(table))).build().unwrap();
+        let out = engine.code(&cac::Note::new("x", text)).unwrap();
+        let codes: Vec<String> = out.codes.iter().map(|s| s.code.clone()).collect();
+        let excluded: Vec<(String, String, String)> = out
+            .excluded
+            .iter()
+            .map(|e| (e.suggestion.code.clone(), e.reason.clone(), e.suggestion.rationale.clone()))
+            .collect();
+        (codes, excluded)
+    };
+    let note = "Kidney stone. Flank pain and hematuria.";
+    let (codes, excluded) = coded(note, &[]);
+    assert_eq!(codes, ["N20.0"], "{excluded:?}");
+    assert!(excluded.iter().any(|e| e.0 == "R31.9" && e.1 == "integral_symptom"), "{excluded:?}");
+    let (codes, excluded) = coded(note, &[("N20.0", 0.1)]);
+    assert!(codes.contains(&"R31.9".to_string()), "{codes:?} {excluded:?}");
+    assert!(excluded.iter().any(|e| e.0 == "N20.0" && e.1 == "low_score"), "{excluded:?}");
+    let (codes, excluded) = coded("Kidney stone. Acute pyelonephritis. Hematuria.", &[("N20.0", 0.1)]);
+    assert!(!codes.contains(&"R31.9".to_string()), "{codes:?}");
+    assert!(
+        excluded.iter().any(|e| e.0 == "R31.9" && e.1 == "integral_symptom" && e.2.contains("N10")),
+        "{excluded:?}"
+    );
+}
