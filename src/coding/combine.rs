@@ -59,7 +59,7 @@ fn covered(refs: &[CodeRef], code: &str) -> bool {
 }
 
 /// Does the code's "use additional code" (or "code also") note ask for `other`?
-fn asks_for(codes: &CodeSet, combination: CodeId, other: &str) -> bool {
+pub(super) fn asks_for(codes: &CodeSet, combination: CodeId, other: &str) -> bool {
     codes
         .notes_in_force(combination)
         .any(|(_, n)| matches!(n.kind, NoteKind::UseAdditionalCode | NoteKind::CodeAlso) && n.refers_to(other))

@@ -454,6 +454,9 @@ impl CodingRules {
         if self.on(RuleSwitch::IntegralSymptoms) {
             self.symptoms_of_rejected(cx, candidates, &scores, min_score);
         }
+        if self.on(RuleSwitch::Combinations) {
+            companions_follow(cx, candidates);
+        }
         if self.on(RuleSwitch::Excludes1) {
             excludes::apply(codes, cx.lexicon, cx.doc, candidates, &scores);
         }
@@ -533,6 +536,37 @@ fn conflict_gap(cx: &NoteContext<'_, '_>, c: &Candidate) -> Gap {
             ],
         },
         priority: 2,
+    }
+}
+
+/// A code that a suggested combination's "use additional code" note asks for, documented in the combination's own
+/// evidence (L97.519 beside E11.621 for "right foot diabetic ulcer"), belongs on the claim with it: the
+/// classification requires the pair, so the companion is suggested even when scored under the threshold, and a
+/// coder never sees the combination without the code that completes it.
+fn companions_follow(cx: &NoteContext<'_, '_>, candidates: &mut [Candidate]) {
+    let mut follow: Vec<(usize, String)> = Vec::new();
+    for (i, c) in candidates.iter().enumerate() {
+        if c.exclusion != Some(Reason::LowScore) {
+            continue;
+        }
+        let code = &cx.codes.code(c.code).code;
+        let by = candidates.iter().find(|k| {
+            k.is_live()
+                && k.rule == Rule::Combination
+                && combine::asks_for(cx.codes, k.code, code)
+                && c.mentions.iter().any(|m| k.mentions.iter().any(|n| n.tokens == m.tokens))
+        });
+        if let Some(k) = by {
+            follow.push((i, cx.codes.code(k.code).code.clone()));
+        }
+    }
+    for (i, combination) in follow {
+        let c = &mut candidates[i];
+        c.exclusion = None;
+        c.rationale = format!(
+            "{} added as instructed by 'use additional code' at {combination}, which is suggested",
+            cx.codes.code(c.code).code
+        );
     }
 }
 

@@ -179,3 +179,19 @@ fn a_symptom_of_a_diagnosis_under_the_threshold_is_suggested() {
         "{excluded:?}"
     );
 }
+
+#[test]
+fn a_companion_the_suggested_combination_asks_for_follows_it() {
+    // E11.621 asks for the site of the ulcer (L97.4-, L97.5-); scored under the threshold, the ulcer code is still
+    // suggested beside the combination it completes.
+    let engine = cac::Engine::builder(crate::common::codeset())
+        .scorer(Box::new(TableScorer(&[("L97.519", 0.1)])))
+        .build()
+        .unwrap();
+    let out = engine.code(&cac::Note::new("x", "1. Right foot diabetic ulcer. 2. Diabetes.")).unwrap();
+    let codes: Vec<&str> = out.codes.iter().map(|s| s.code.as_str()).collect();
+    assert!(codes.contains(&"E11.621") && codes.contains(&"L97.519"), "{codes:?}");
+    let ulcer = out.codes.iter().find(|s| s.code == "L97.519").unwrap();
+    assert!(ulcer.rationale.contains("E11.621"), "{}", ulcer.rationale);
+    assert!(ulcer.score < 0.2, "the score stays the scorer's: {}", ulcer.score);
+}
