@@ -392,35 +392,53 @@ impl CodingRules {
         }
     }
 
-    /// A symptom set aside as part of a diagnosis the scorer then rejects would be a symptom of nothing coded, and
-    /// neither would reach the coder's worklist: such symptoms are judged again against the diagnoses still
-    /// suggested, and the ones no suggested diagnosis explains are suggested (or, scored under the threshold,
-    /// listed as such).
-    fn symptoms_of_rejected(
+    /// A symptom set aside as part of a diagnosis the scorer then rejects would be a symptom of nothing coded, and an
+    /// injury or anemia NOS set aside for a named one the scorer rejects would leave the condition uncoded: neither
+    /// would reach the coder's worklist. Candidates the tables set aside are judged again against the candidates
+    /// still suggested; the ones nothing suggested explains are suggested (or, scored under the threshold, listed
+    /// as such), the others set aside again, naming what explains them now. (The word-based specificity rule is
+    /// not undone: an unspecified reading whose specific reading the scorer rejects adds nothing a coder needs.)
+    fn rejudge_after_scoring(
         &self,
         cx: &NoteContext<'_, '_>,
         candidates: &mut [Candidate],
         scores: &[f32],
         min_score: f32,
     ) {
-        let integral: Vec<usize> =
-            (0..candidates.len()).filter(|&i| candidates[i].exclusion == Some(Reason::IntegralSymptom)).collect();
-        if integral.is_empty() {
+        let integral = self.on(RuleSwitch::IntegralSymptoms);
+        let specific = self.on(RuleSwitch::Specificity);
+        let again: Vec<usize> = (0..candidates.len())
+            .filter(|&i| match candidates[i].exclusion {
+                Some(Reason::IntegralSymptom) => integral,
+                Some(Reason::LessSpecific) => {
+                    specific && symptoms::sets_aside(&self.less_specific_pairs, &cx.codes.code(candidates[i].code).code)
+                }
+                _ => false,
+            })
+            .collect();
+        if again.is_empty() {
             return;
         }
-        for &i in &integral {
+        for &i in &again {
             candidates[i].exclusion = None;
         }
-        // Those still part of a suggested diagnosis are set aside again, naming it.
-        symptoms::apply(cx.codes, &self.symptoms, candidates, Reason::IntegralSymptom);
-        for &i in &integral {
+        // In the order they ran before scoring; those still explained are set aside again, naming what explains them.
+        if integral {
+            symptoms::apply(cx.codes, &self.symptoms, candidates, Reason::IntegralSymptom);
+        }
+        if specific {
+            symptoms::apply(cx.codes, &self.less_specific_pairs, candidates, Reason::LessSpecific);
+            less_specific(cx, candidates);
+            infection_unspecified(cx, candidates);
+        }
+        for &i in &again {
             let c = &mut candidates[i];
             if !c.is_live() {
                 continue;
             }
             let m = &c.mentions[0];
             c.rationale = format!(
-                "documented as {} in {}; the diagnosis it would be part of scored under the threshold",
+                "documented as {} in {}; the code that would have explained it scored under the threshold",
                 how(m),
                 section_name(cx.doc, m)
             );
@@ -451,12 +469,10 @@ impl CodingRules {
                 c.set_aside(Reason::LowScore, format!("scored {:.2}, below the threshold of {min_score:.2}", s));
             }
         }
-        if self.on(RuleSwitch::IntegralSymptoms) {
-            self.symptoms_of_rejected(cx, candidates, &scores, min_score);
-        }
         if self.on(RuleSwitch::Combinations) {
             companions_follow(cx, candidates);
         }
+        self.rejudge_after_scoring(cx, candidates, &scores, min_score);
         if self.on(RuleSwitch::Excludes1) {
             excludes::apply(codes, cx.lexicon, cx.doc, candidates, &scores);
         }

@@ -25,6 +25,11 @@ pub struct IntegralSymptoms {
     why: String,
 }
 
+/// Does a row of the table set this code aside (is it on a row's second column)?
+pub fn sets_aside(rows: &[IntegralSymptoms], code: &str) -> bool {
+    rows.iter().any(|r| r.symptoms.iter().any(|c| c.covers(code)))
+}
+
 pub fn parse(file: &str, text: &str) -> Result<Vec<IntegralSymptoms>, BuildError> {
     let mut rows = Vec::new();
     for (i, line) in text.lines().enumerate() {

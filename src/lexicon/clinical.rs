@@ -129,9 +129,10 @@ const SITE_HEADS: &[(&str, &[&str])] = &[
     ("osteoarthritis", &["osteoarthritis"]),
     ("fracture", &["fracture"]),
     ("ulcer", &["ulcer"]),
+    ("injury", &["injury"]),
     ("thrombosis", &["thrombosis", "DVT", "deep vein thrombosis", "deep venous thrombosis", "venous thrombosis"]),
 ];
-const SITE_PREPOSITIONS: &[&str] = &["in", "of", "on", "at"];
+const SITE_PREPOSITIONS: &[&str] = &["in", "of", "on", "at", "to"];
 
 /// The other ways a note writes a site term: "pain in the renal fossa" is also written "pain on the renal fossa",
 /// "pain in renal fossa", "pain in the left renal fossa", "pain in her left renal fossa", "pain in both popliteal

@@ -60,6 +60,11 @@ const UNKNOWN_CAUSE: &[&str] = &["R99", "R69"];
 /// although the guidelines presume the link only for heart failure and I51.4-I51.9 (I.C.9.a.1).
 const COMBINED_CONDITIONS: &[&str] = &["I11", "I12", "I13"];
 
+/// Blood type (Z67): its terms are everyday words of notes ("takes her blood sugar", "type 2", "positive for")
+/// that compose to "Unspecified blood type, Rh positive" from anything; a blood type is a laboratory fact, not
+/// read from a note's words.
+const NOT_FROM_WORDS: &[&str] = &["Z67"];
+
 /// Normalized tokens of whitespace-separated words, computed once per distinct word: the analyzer's
 /// pre-tokenizer never joins across whitespace, so this equals analysing the whole text, at a fraction of the
 /// cost when ~100,000 terms share ~40,000 words.
@@ -250,6 +255,7 @@ impl Lexicon {
             if code.extension.is_some()
                 || is_external_cause(&code.code)
                 || COMBINED_CONDITIONS.contains(&&code.code[..code.code.len().min(3)])
+                || NOT_FROM_WORDS.contains(&&code.code[..code.code.len().min(3)])
             {
                 continue;
             }

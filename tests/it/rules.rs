@@ -469,6 +469,31 @@ const ROWS: &[Row] = &[
         excluded & [("T14.90XA", "less_specific")]
     ),
     row!("Rapid COVID-19 test performed today in office is negative.", O, codes & [], not & ["U07.1"], excluded & []),
+    // Knee injuries by side; an injury NOS of a region beside a named injury there; anemia NOS beside a named
+    // anemia; words that only look like codes.
+    row!("Right knee injury.", O, codes & ["S89.91XA"], not & ["T14.90XA"], excluded & []),
+    row!(
+        "Right ankle sprain. He hurt his right ankle initially after the injury.",
+        O,
+        codes & ["S93.401A"],
+        not & ["S99.911A"],
+        excluded & [("S99.911A", "less_specific")]
+    ),
+    row!("Iron deficiency anemia. Her anemia is improving.", O, codes & ["D50.9"], not & ["D64.9"], excluded & []),
+    row!(
+        "She is a diabetic who takes her blood sugar every morning. She localizes her pain to the medial knee.",
+        O,
+        codes & ["E11.9"],
+        not & ["Z67.90", "R40.2350"],
+        excluded & []
+    ),
+    row!(
+        "He has worked from home since the start of COVID-19. She caught herself from falling.",
+        O,
+        codes & [],
+        not & ["U07.1", "R29.6"],
+        excluded & []
+    ),
     // Excludes1 between two codes of the same condition holds wherever each is written.
     row!(
         "The patient's history includes positive for HIV.\n\nPAST HISTORY\n\nMedical\nHIV",

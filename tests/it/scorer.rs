@@ -195,3 +195,18 @@ fn a_companion_the_suggested_combination_asks_for_follows_it() {
     assert!(ulcer.rationale.contains("E11.621"), "{}", ulcer.rationale);
     assert!(ulcer.score < 0.2, "the score stays the scorer's: {}", ulcer.score);
 }
+
+#[test]
+fn an_injury_nos_is_kept_when_the_named_injury_is_rejected() {
+    // The unspecified injury of the ankle is the sprain's less specific reading; when the scorer rejects the
+    // sprain, the injury is the ankle's only code and is suggested.
+    let note = "Right ankle sprain. He hurt his right ankle initially after the injury.";
+    let coded = |table| {
+        let engine =
+            cac::Engine::builder(crate::common::codeset()).scorer(Box::new(TableScorer(table))).build().unwrap();
+        let out = engine.code(&cac::Note::new("x", note)).unwrap();
+        out.codes.iter().map(|s| s.code.clone()).collect::<Vec<String>>()
+    };
+    assert_eq!(coded(&[]), ["S93.401A"]);
+    assert_eq!(coded(&[("S93.401A", 0.1)]), ["S99.911A"]);
+}
