@@ -405,6 +405,10 @@ impl CodingRules {
         scores: &[f32],
         min_score: f32,
     ) {
+        // Nothing the rules saw before scoring is gone unless the threshold took something.
+        if !candidates.iter().any(|c| c.exclusion == Some(Reason::LowScore)) {
+            return;
+        }
         let integral = self.on(RuleSwitch::IntegralSymptoms);
         let specific = self.on(RuleSwitch::Specificity);
         let again: Vec<usize> = (0..candidates.len())

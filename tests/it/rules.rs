@@ -494,6 +494,16 @@ const ROWS: &[Row] = &[
         not & ["U07.1", "R29.6"],
         excluded & []
     ),
+    // A Colles fracture is of the radius, by side; the wrist it is written with is not a second, carpal fracture.
+    row!("Right wrist Colles fracture.", E, codes & ["S52.531A"], not & ["S62.101A", "S52.539A"], excluded & []),
+    // "Might have", "looks like": uncertain, so not coded for an outpatient.
+    row!(
+        "My concern is that he might have Lyme disease. What looks like cellulitis around the area.",
+        O,
+        codes & [],
+        not & ["A69.20", "L03.90"],
+        excluded & [("A69.20", "uncertain"), ("L03.90", "uncertain")]
+    ),
     // Excludes1 between two codes of the same condition holds wherever each is written.
     row!(
         "The patient's history includes positive for HIV.\n\nPAST HISTORY\n\nMedical\nHIV",
