@@ -15,8 +15,10 @@
 //! 2. **Combinations** ([`combine`]): diabetes "with" conditions, hypertension with heart disease and CKD, COPD
 //!    with a lower respiratory infection, with the "use additional code" companions kept.
 //! 3. **Integral symptoms** ([`symptoms`]): signs and symptoms that are part of a coded diagnosis are set aside.
-//! 4. After scoring ([`CodingRules::finalize`]): **Excludes1** pairs keep the better-supported code
-//!    ([`excludes`]), conflicts lower the score, and the suggestions are **sequenced** ([`sequence`]).
+//! 4. After scoring ([`CodingRules::finalize`]): candidates under the threshold are set aside; a combination's
+//!    "use additional code" companion follows it; what the tables set aside only for a code the scorer rejected
+//!    is judged again; **Excludes1** pairs keep the better-supported code ([`excludes`]); conflicts lower the
+//!    score, and the suggestions are **sequenced** ([`sequence`]).
 //!
 //! Candidates are proposed before scoring so that every rule's output is scored the same way, and the final
 //! selection happens after. Nothing is dropped silently: every candidate that is not suggested is reported with
