@@ -15,6 +15,8 @@ use crate::codeset::CodeId;
 
 /// How far from a match (in positions) its category's additional words are looked for.
 const REFINE_WINDOW: usize = 8;
+/// Categories with at most this many codes below have the words all of them add read as implied (see `refine`).
+const COMMON_AXIS: usize = 8;
 
 impl Matcher<'_, '_, '_> {
     /// A code that can be suggested (billable) or completed with a 7th character.
@@ -38,22 +40,45 @@ impl Matcher<'_, '_, '_> {
         // When every code below adds a word, the one the classification calls unspecified on one axis
         // ("... of unspecified female breast") with the fewest additions stands in for it.
         let mut fallback: Option<(usize, CodeId)> = None;
+        let mut leaves: Vec<CodeId> = Vec::new();
         let mut stack: Vec<CodeId> = self.codes.code(node).children.clone();
+        while let Some(id) = stack.pop() {
+            if self.is_coding_leaf(id) {
+                // Below a term that names a remainder category itself (the Index sends "fracture of ankle" to
+                // S82.89 "Other fractures of lower leg"), its codes are what the term means.
+                if !self.lex.residual[id as usize] || self.lex.residual[node as usize] {
+                    leaves.push(id);
+                }
+            } else {
+                stack.extend(self.codes.code(id).children.iter().copied());
+            }
+        }
+        // A word every code below adds is the site the category already implies, named on its laterality axis:
+        // "Medial epicondylitis, right elbow", "..., left elbow", "..., unspecified elbow". It is not asked of the
+        // note: "right medial epicondylitis" is M77.01. Only for small axes (a side, a site), where it is cheap.
+        let mut common: Vec<u32> = Vec::new();
+        if leaves.len() <= COMMON_AXIS {
+            for (k, &id) in leaves.iter().enumerate() {
+                let words = self.lex.code_words[id as usize].iter().filter(|w| base.binary_search(w).is_err());
+                if k == 0 {
+                    common.extend(words);
+                } else {
+                    let these: Vec<u32> = words.copied().collect();
+                    common.retain(|w| these.contains(w));
+                }
+            }
+        }
         // Buffers reused across the leaves tried (a category may have hundreds).
         let (mut extra, mut found, mut all): (Vec<u32>, Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new(), Vec::new());
-        while let Some(id) = stack.pop() {
+        for &id in &leaves {
             let code = self.codes.code(id);
-            if !self.is_coding_leaf(id) {
-                stack.extend(code.children.iter().copied());
-                continue;
-            }
-            // Below a term that names a remainder category itself (the Index sends "fracture of ankle" to S82.89
-            // "Other fractures of lower leg"), its codes are what the term means.
-            if self.lex.residual[id as usize] && !self.lex.residual[node as usize] {
-                continue;
-            }
             extra.clear();
-            extra.extend(self.lex.code_words[id as usize].iter().copied().filter(|w| base.binary_search(w).is_err()));
+            extra.extend(
+                self.lex.code_words[id as usize]
+                    .iter()
+                    .copied()
+                    .filter(|w| base.binary_search(w).is_err() && !common.contains(w)),
+            );
             let unspecified = contains_ignore_case(&code.description, "unspecified");
             if extra.is_empty() {
                 // Prefer the code the classification calls unspecified, then the shallowest.

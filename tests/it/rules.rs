@@ -494,6 +494,9 @@ const ROWS: &[Row] = &[
         not & ["U07.1", "R29.6"],
         excluded & []
     ),
+    // A side written without the site the condition already implies ("right medial epicondylitis", elbow).
+    row!("Right medial epicondylitis.", O, codes & ["M77.01"], not & ["M77.00"], excluded & []),
+    row!("Bilateral carpal tunnel syndrome.", O, codes & ["G56.03"], not & ["G56.00"], excluded & []),
     // A Colles fracture is of the radius, by side; the wrist it is written with is not a second, carpal fracture.
     row!("Right wrist Colles fracture.", E, codes & ["S52.531A"], not & ["S62.101A", "S52.539A"], excluded & []),
     // "Might have", "looks like": uncertain, so not coded for an outpatient.
