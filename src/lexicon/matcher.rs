@@ -63,7 +63,14 @@ pub(super) struct Matcher<'l, 'd, 'a> {
     /// it as a secondary neoplasm that takes the site after it), and at "to" in "metastatic carcinoma to" and in
     /// "spread to" after a malignancy word of the same clause.
     pub(super) spread_count: Vec<u32>,
+    /// How many negation words there are up to each position: no term reads words on both sides of one ("X-rays of
+    /// the neck reveal no fractures" is not a fracture of the neck that the negation, inside the match, would not
+    /// reach).
+    negation_count: Vec<u32>,
 }
+
+/// Words that deny what follows them; a composed term never spans one.
+const NEGATIONS: &[&str] = &["no", "not", "without", "denies", "denied", "negative"];
 
 impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
     pub(super) fn new(lex: &'l Lexicon, codes: &'l CodeSet, doc: &'d Document<'a>) -> Self {
@@ -85,7 +92,9 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             from_count: Vec::with_capacity(n),
             secondary: lex.words.lookup("secondary"),
             spread_count: Vec::new(),
+            negation_count: Vec::with_capacity(n),
         };
+        let mut negations = 0u32;
         let mut froms = 0u32;
         let (mut clause, mut segment) = (0u32, 0u32);
         let mut sentence = usize::MAX;
@@ -124,6 +133,8 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                 && m.tok.last().is_some_and(|&t| doc.sentence_index(t) == sentence && doc.norm(t).len() > 1);
             froms += u32::from(norm == "from");
             m.from_count.push(froms);
+            negations += u32::from(NEGATIONS.contains(&norm));
+            m.negation_count.push(negations);
             m.tok.push(i);
             m.ids.push(lex.words.lookup(if letter { CAPITAL_A } else { norm }));
             m.clause.push(clause);
@@ -354,7 +365,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         if self.from_count[hi] != self.from_count[lo] && self.secondary != 0 && words.contains(&self.secondary) {
             return None;
         }
-        if self.spread_count[hi] != self.spread_count[lo] {
+        if self.spread_count[hi] != self.spread_count[lo] || self.negation_count[hi] != self.negation_count[lo] {
             return None;
         }
         // A number ("2", "3b", "4") or a type letter counts only next to the words it qualifies.

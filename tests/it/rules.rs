@@ -494,6 +494,8 @@ const ROWS: &[Row] = &[
         not & ["U07.1", "R29.6"],
         excluded & []
     ),
+    // A composed term never spans a negation: the denied finding is not read with the site before it.
+    row!("X-rays of the neck reveal no fractures. Neck pain.", O, codes & ["M54.2"], not & ["S12.9XXA"], excluded & []),
     // A side written without the site the condition already implies ("right medial epicondylitis", elbow).
     row!("Right medial epicondylitis.", O, codes & ["M77.01"], not & ["M77.00"], excluded & []),
     row!("Bilateral carpal tunnel syndrome.", O, codes & ["G56.03"], not & ["G56.00"], excluded & []),
