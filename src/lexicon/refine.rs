@@ -36,10 +36,11 @@ impl Matcher<'_, '_, '_> {
         let from = lo.saturating_sub(REFINE_WINDOW);
         let to = (hi + REFINE_WINDOW + 1).min(self.len());
         let mut best: Option<(usize, CodeId, Vec<u32>)> = None;
-        let mut default: Option<(u8, usize, CodeId)> = None;
+        let mut default: Option<(u8, u8, usize, CodeId)> = None;
         // When every code below adds a word, the one the classification calls unspecified on one axis
-        // ("... of unspecified female breast") with the fewest additions stands in for it.
-        let mut fallback: Option<(usize, CodeId)> = None;
+        // ("... of unspecified female breast") stands in for it: under a subcategory whose inclusion term is the
+        // condition NOS first, then with the fewest additions.
+        let mut fallback: Option<(u8, usize, CodeId)> = None;
         let mut leaves: Vec<CodeId> = Vec::new();
         let mut stack: Vec<CodeId> = self.codes.code(node).children.clone();
         while let Some(id) = stack.pop() {
@@ -81,16 +82,21 @@ impl Matcher<'_, '_, '_> {
             );
             let unspecified = contains_ignore_case(&code.description, "unspecified");
             if extra.is_empty() {
-                // Prefer the code the classification calls unspecified, then the shallowest.
+                // Prefer the code the classification calls unspecified, then the one under a subcategory whose
+                // inclusion term is the condition NOS ("Non-pressure chronic ulcer of skin NOS" at L98.49, not the
+                // buttock's L98.41), then the shallowest.
                 let rank = if unspecified || contains_ignore_case(&code.description, " nos") { 0 } else { 1 };
-                let key = (rank, code.code.len(), id);
+                let key = (rank, u8::from(!self.under_nos(id, node)), code.code.len(), id);
                 if default.is_none_or(|d| key < d) {
                     default = Some(key);
                 }
                 continue;
             }
-            if unspecified && fallback.is_none_or(|f| (extra.len(), id) < f) {
-                fallback = Some((extra.len(), id));
+            if unspecified {
+                let key = (u8::from(!self.under_nos(id, node)), extra.len(), id);
+                if fallback.is_none_or(|f| key < f) {
+                    fallback = Some(key);
+                }
             }
             // Every additional word must be present near the match, in the same clause.
             found.clear();
@@ -136,10 +142,27 @@ impl Matcher<'_, '_, '_> {
         }
         match (best, default, fallback) {
             (Some((n, id, found)), _, _) => Some((id, found, n as u16)),
-            (None, Some((_, _, id)), _) => Some((id, Vec::new(), 0)),
-            (None, None, Some((_, id))) => Some((id, Vec::new(), 0)),
+            (None, Some((_, _, _, id)), _) => Some((id, Vec::new(), 0)),
+            (None, None, Some((_, _, id))) => Some((id, Vec::new(), 0)),
             (None, None, None) => None,
         }
+    }
+
+    /// Does a code between `id` and `node` (`id` included, `node` not) carry an inclusion term ending in "NOS"?
+    fn under_nos(&self, id: CodeId, node: CodeId) -> bool {
+        let mut at = Some(id);
+        while let Some(c) = at.filter(|&c| c != node) {
+            let code = self.codes.code(c);
+            let nos = code.notes.iter().any(|n| {
+                n.kind == crate::codeset::NoteKind::InclusionTerm
+                    && n.text.trim_end().to_ascii_uppercase().ends_with("NOS")
+            });
+            if nos {
+                return true;
+            }
+            at = code.parent;
+        }
+        false
     }
 
     /// Completes a code with the 7th character its sentence supports; codes without a table are returned as is.

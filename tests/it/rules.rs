@@ -494,6 +494,9 @@ const ROWS: &[Row] = &[
         not & ["U07.1", "R29.6"],
         excluded & []
     ),
+    // With nothing more said, the code under the subcategory the classification names as the condition NOS
+    // ("Non-pressure chronic ulcer of skin NOS", L98.49-), not the first site on the list (the buttock).
+    row!("Chronic ulcer of skin.", O, codes & ["L98.499"], not & ["L98.419"], excluded & []),
     // A composed term never spans a negation: the denied finding is not read with the site before it.
     row!("X-rays of the neck reveal no fractures. Neck pain.", O, codes & ["M54.2"], not & ["S12.9XXA"], excluded & []),
     // A side written without the site the condition already implies ("right medial epicondylitis", elbow).
