@@ -51,6 +51,8 @@ fn assertion_table() {
             "arterial hypertension",
             flags!(historical),
         ),
+        // Education about a disease in general is no diagnosis.
+        ("I explained that Lyme disease can cause problems with other organs.", "Lyme disease", flags!(hypothetical)),
         // A procedure's risks, explained before consent, are possibilities.
         (
             "The risks of surgery including infection, bleeding and stroke were explained.",
