@@ -137,13 +137,14 @@ const SITE_PREPOSITIONS: &[&str] = &["in", "of", "on", "at", "to"];
 /// The other ways a note writes a site term: "pain in the renal fossa" is also written "pain on the renal fossa",
 /// "pain in renal fossa", "pain in the left renal fossa", "pain in her left renal fossa", "pain in both popliteal
 /// fossae"; "tumor of the bladder" also "neoplasm in the bladder". The phrase automaton needs each wording, and
-/// listing them by hand for every site would be error-prone, so each term written "<head> <in|of|on|at> the <site>" (heads: [`SITE_HEADS`])
-/// gets them here, and "<site> tumor" gets "<site> neoplasm". The side is kept: a term that stands for words
-/// stands for them with the side added ("= knee pain" read from "pain in the left popliteal fossa" is "left knee
-/// pain", M25.562), and a term that names a code stands for that code's description with the side added (R10.A
-/// "Pain localized to flank" from "pain in the left renal fossa" is "left side pain localized to flank", which
-/// composes to R10.A2 "Flank pain, left side"; a billable code keeps its meaning). `describe` gives the
-/// description of a code that is refined further, `None` for a billable one. The term itself is not among the variants.
+/// listing them by hand for every site would be error-prone, so each term written "<head> <preposition> the
+/// <site>" (heads: [`SITE_HEADS`], prepositions: [`SITE_PREPOSITIONS`]) gets them here, and "<site> tumor" gets
+/// "<site> neoplasm". The side is kept: a term that stands for words stands for them with the side added ("= knee
+/// pain" read from "pain in the left popliteal fossa" is "left knee pain", M25.562), and a term that names a code
+/// stands for that code's description with the side added (R10.A "Pain localized to flank" from "pain in the left
+/// renal fossa" is "left side pain localized to flank", which composes to R10.A2 "Flank pain, left side"; a
+/// billable code keeps its meaning). `describe` gives the description of a code that is refined further, `None`
+/// for a billable one. The term itself is not among the variants.
 pub fn site_variants(term: &ClinicalTerm, describe: impl Fn(CodeId) -> Option<String>) -> Vec<ClinicalTerm> {
     let lower = term.term.to_lowercase();
     let words: Vec<&str> = lower.split_whitespace().collect();

@@ -189,6 +189,9 @@ pub struct Lexicon {
     code_words: Vec<Box<[u32]>>,
     /// Codes whose description only names a remainder ("Other ..."): never chosen by refinement.
     residual: Vec<bool>,
+    /// Codes with an inclusion term that is the condition NOS ("Non-pressure chronic ulcer of skin NOS" at L98.49):
+    /// the subcategory the classification means when nothing more is said.
+    nos_inclusion: Vec<bool>,
     /// Codes that can be suggested, or completed with a 7th character: the leaves refinement descends to.
     coding_leaf: Vec<bool>,
     /// Required words of each 7th-character table entry, by table.
@@ -243,19 +246,27 @@ impl Lexicon {
         let mut entries = Vec::new();
         let mut code_words = Vec::with_capacity(codes.len());
         let mut residual = Vec::with_capacity(codes.len());
+        let mut nos_inclusion = Vec::with_capacity(codes.len());
         let mut descriptions: HashMap<String, Vec<String>> = HashMap::new();
         for (id, code) in codes.codes().iter().enumerate() {
             let id = id as CodeId;
             residual.push(terms::is_residual(&code.description));
+            nos_inclusion.push(code.notes.iter().any(|n| {
+                let text = n.text.trim_end().as_bytes();
+                n.kind == crate::codeset::NoteKind::InclusionTerm
+                    && text.len() >= 3
+                    && text[text.len() - 3..].eq_ignore_ascii_case(b"nos")
+            }));
             let first = terms::variants(&code.description).into_iter().next().unwrap_or_default();
             let desc_tokens =
                 descriptions.entry(first.clone()).or_insert_with(|| phrase_tokens(&tokens_of(&first))).clone();
             let required: Vec<u32> = terms::required(&desc_tokens).iter().map(|w| words.intern(w)).collect();
             code_words.push(sorted_unique(required).into_boxed_slice());
+            let category = &code.code[..code.code.len().min(3)];
             if code.extension.is_some()
                 || is_external_cause(&code.code)
-                || COMBINED_CONDITIONS.contains(&&code.code[..code.code.len().min(3)])
-                || NOT_FROM_WORDS.contains(&&code.code[..code.code.len().min(3)])
+                || COMBINED_CONDITIONS.contains(&category)
+                || NOT_FROM_WORDS.contains(&category)
             {
                 continue;
             }
@@ -457,6 +468,7 @@ impl Lexicon {
             node_entries,
             code_words,
             residual,
+            nos_inclusion,
             coding_leaf,
             seven_words,
         })

@@ -152,15 +152,10 @@ impl Matcher<'_, '_, '_> {
     fn under_nos(&self, id: CodeId, node: CodeId) -> bool {
         let mut at = Some(id);
         while let Some(c) = at.filter(|&c| c != node) {
-            let code = self.codes.code(c);
-            let nos = code.notes.iter().any(|n| {
-                n.kind == crate::codeset::NoteKind::InclusionTerm
-                    && n.text.trim_end().to_ascii_uppercase().ends_with("NOS")
-            });
-            if nos {
+            if self.lex.nos_inclusion[c as usize] {
                 return true;
             }
-            at = code.parent;
+            at = self.codes.code(c).parent;
         }
         false
     }
