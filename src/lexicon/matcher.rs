@@ -27,6 +27,9 @@ pub(super) struct Hit {
     /// arthritis, unspecified" over "... without rheumatoid factor, unspecified site"); a remainder code ("Other
     /// ...") counts as longer than any description.
     pub plainness: usize,
+    /// One side of a bilateral condition coded as its right and its left code (`Matcher::finish`): the other side,
+    /// on the same positions, is not a competing reading of them.
+    pub side_of_bilateral: bool,
 }
 
 /// The note as a stream of word positions (tokens minus transparent punctuation and header words).
@@ -67,6 +70,10 @@ pub(super) struct Matcher<'l, 'd, 'a> {
     /// the neck reveal no fractures" is not a fracture of the neck that the negation, inside the match, would not
     /// reach).
     negation_count: Vec<u32>,
+    /// For each position of a phrase of several words read as other words, the phrase's first position. Its own
+    /// words that those words drop are not read again: "lower limb pain" is pain in leg, and its "lower" would
+    /// make it a lower leg.
+    in_synonym_phrase: Vec<Option<u32>>,
 }
 
 /// Words that deny what follows them; a composed term never spans one.
@@ -93,6 +100,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             secondary: lex.words.lookup("secondary"),
             spread_count: Vec::new(),
             negation_count: Vec::with_capacity(n),
+            in_synonym_phrase: Vec::new(),
         };
         let mut negations = 0u32;
         let mut froms = 0u32;
@@ -148,7 +156,11 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         self.phrases();
         let mut hits = std::mem::take(&mut self.direct);
         hits.extend(self.compose());
-        let hits: Vec<Hit> = hits.into_iter().filter_map(|h| self.finish(h)).collect();
+        let mut finished = Vec::with_capacity(hits.len());
+        for hit in hits {
+            self.finish(hit, &mut finished);
+        }
+        let hits = finished;
         let selected = select(hits);
         selected.into_iter().map(|h| self.mention(h)).collect()
     }
@@ -182,6 +194,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         self.phrase_end = (0..n as u32).collect();
         let mut covered = vec![false; n];
         let mut suppressed = vec![false; n];
+        self.in_synonym_phrase = vec![None; n];
         for m in &selected {
             for &p in lex.phrases.payloads(m.phrase) {
                 let info = &lex.phrase_info[p as usize];
@@ -196,6 +209,9 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                     }
                     PhraseMeaning::Words(w) => {
                         expansion[m.first] = Some(w);
+                        if m.last - m.first > 1 {
+                            self.in_synonym_phrase[m.first..m.last].fill(Some(m.first as u32));
+                        }
                         self.phrase_end[m.first] = (m.last - 1) as u32;
                         covered[m.first..m.last].iter_mut().for_each(|c| *c = true);
                     }
@@ -216,6 +232,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                             source: TermSource::Lexicon,
                             direct: true,
                             plainness: 0,
+                            side_of_bilateral: false,
                         })
                     }
                 }
@@ -238,15 +255,18 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                 self.word_off.push(self.words.len() as u32);
                 continue;
             }
-            // A phrase's words are added to its first position; every position keeps its own word too, so
+            // A phrase's words are added to its first position; a one-word phrase keeps its own word too, so
             // that the code set's own use of a word still matches ("tumor lysis syndrome" when "tumor" also
             // stands for "neoplasm", "carcinoma in situ" when "carcinoma" stands for "malignant neoplasm").
             let id = self.ids[p];
             if let Some(w) = expansion[p] {
                 self.words.extend_from_slice(w);
             }
+            let dropped =
+                self.in_synonym_phrase[p].is_some_and(|f| expansion[f as usize].is_some_and(|w| !w.contains(&id)));
             if id != 0
                 && !suppressed[p]
+                && !dropped
                 && !lex.stop.contains(&id)
                 && !self.words[self.word_off[p] as usize..].contains(&id)
             {
@@ -337,6 +357,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                         source: entry.source,
                         direct: false,
                         plainness: 0,
+                        side_of_bilateral: false,
                     });
                 }
             }
@@ -451,9 +472,23 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         })
     }
 
-    /// Refines a hit to a billable code, with a 7th character when its category needs one.
-    fn finish(&self, mut hit: Hit) -> Option<Hit> {
-        let (code, extra, weight) = self.refine(hit.node, &hit.positions)?;
+    /// Refines a hit to billable codes, with a 7th character when its category needs one: one code, or the right
+    /// and the left one for a bilateral condition the classification has no bilateral code for.
+    fn finish(&self, hit: Hit, out: &mut Vec<Hit>) {
+        let Some((code, extra, weight)) = self.refine(hit.node, &hit.positions, None) else { return };
+        match self.bilateral(hit.node, &hit.positions, code).as_deref() {
+            Some([one]) => out.push(self.finish_as(hit, one.clone())),
+            Some([right, left]) => {
+                let hit = Hit { side_of_bilateral: true, ..hit };
+                out.push(self.finish_as(hit.clone(), right.clone()));
+                out.push(self.finish_as(hit, left.clone()));
+            }
+            _ => out.push(self.finish_as(hit, (code, extra, weight))),
+        }
+    }
+
+    /// A hit completed with the code `refine` chose for it.
+    fn finish_as(&self, mut hit: Hit, (code, extra, weight): super::refine::Refined) -> Hit {
         if code != hit.node {
             hit.kind = MatchKind::Compositional;
         }
@@ -479,7 +514,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         // "epilepsy" with nothing more said is not a specified other kind.
         let remainder = self.lex.residual[hit.node as usize] || self.lex.residual[code as usize];
         hit.plainness = self.codes.code(hit.code).description.len() + if remainder { 1 << 16 } else { 0 };
-        Some(hit)
+        hit
     }
 
     fn mention(&self, h: Hit) -> Mention {
@@ -541,7 +576,9 @@ fn select(mut hits: Vec<Hit>) -> Vec<Hit> {
     });
     let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
     for h in hits {
-        let subsumed = kept.iter().any(|k| k.weight >= h.weight && is_subset(&h.positions, &k.positions));
+        let other_side = |k: &Hit| k.side_of_bilateral && h.side_of_bilateral && k.node == h.node;
+        let subsumed =
+            kept.iter().any(|k| k.weight >= h.weight && is_subset(&h.positions, &k.positions) && !other_side(k));
         let duplicate = kept.iter().any(|k| k.code == h.code && k.positions == h.positions);
         if !subsumed && !duplicate {
             kept.push(h);

@@ -13,8 +13,14 @@
 use super::matcher::Matcher;
 use crate::codeset::CodeId;
 
+/// A refined code, the positions of the words that refined it, and how many words they add.
+pub(super) type Refined = (CodeId, Vec<u32>, u16);
+
 /// How far from a match (in positions) its category's additional words are looked for.
 const REFINE_WINDOW: usize = 8;
+/// How far before and after a match "bilateral" or "both" is read as its side (see `bilateral`).
+const BILATERAL_BEFORE: usize = 3;
+const BILATERAL_AFTER: usize = 4;
 /// Categories with at most this many codes below have the words all of them add read as implied (see `refine`).
 const COMMON_AXIS: usize = 8;
 
@@ -25,8 +31,9 @@ impl Matcher<'_, '_, '_> {
     }
 
     /// The refined code for a match on `node` at `positions`, the positions of the words that refined it, and
-    /// how many words they add. `None` when the node has no code the note can support.
-    pub(super) fn refine(&self, node: CodeId, positions: &[u32]) -> Option<(CodeId, Vec<u32>, u16)> {
+    /// how many words they add. `None` when the node has no code the note can support. `assumed` is a word read as
+    /// written at a position (see `bilateral`).
+    pub(super) fn refine(&self, node: CodeId, positions: &[u32], assumed: Option<(u32, u32)>) -> Option<Refined> {
         if self.is_coding_leaf(node) {
             return Some((node, Vec::new(), 0));
         }
@@ -101,6 +108,10 @@ impl Matcher<'_, '_, '_> {
             // Every additional word must be present near the match, in the same clause.
             found.clear();
             for &w in &extra {
+                if let Some((_, at)) = assumed.filter(|a| a.0 == w) {
+                    found.push(at);
+                    continue;
+                }
                 let at = (from..to)
                     .filter(|&p| {
                         self.clause[p] == clause
@@ -130,11 +141,21 @@ impl Matcher<'_, '_, '_> {
             if !numbers_attached {
                 continue;
             }
+            // The most words; among as many, a code that specifies over the one the classification calls
+            // unspecified ("..., bilateral" over "..., unspecified eye" when "both eyes" is written), and that
+            // over a remainder ("other specified staphylococcus" needs more than the word), then the shallowest.
+            let rank = |id: CodeId| {
+                let c = self.codes.code(id);
+                let kind = if self.lex.residual[id as usize] || contains_ignore_case(&c.description, " other ") {
+                    2
+                } else {
+                    u8::from(contains_ignore_case(&c.description, "unspecified"))
+                };
+                (kind, c.code.len())
+            };
             let better = match &best {
                 None => true,
-                Some((n, b, _)) => {
-                    extra.len() > *n || (extra.len() == *n && code.code.len() < self.codes.code(*b).code.len())
-                }
+                Some((n, b, _)) => extra.len() > *n || (extra.len() == *n && rank(id) < rank(*b)),
             };
             if better {
                 best = Some((extra.len(), id, found.clone()));
@@ -146,6 +167,51 @@ impl Matcher<'_, '_, '_> {
             (None, None, Some((_, _, id))) => Some((id, Vec::new(), 0)),
             (None, None, None) => None,
         }
+    }
+
+    /// The codes of a match written as bilateral ("bilateral" or "both") that `refine` did not already give a
+    /// bilateral code (`code` is what it chose): the category's bilateral code when "both" says it ("myopia in
+    /// both eyes" is H52.13 "Myopia, bilateral"), and otherwise the right and the left code, as the guidelines
+    /// (I.B.13) ask when the classification has no bilateral code ("bilateral knee pain" is M25.561 and M25.562,
+    /// not the unspecified knee M25.569). Each with how it was refined; `None` when nothing changes.
+    pub(super) fn bilateral(&self, node: CodeId, positions: &[u32], code: CodeId) -> Option<Vec<Refined>> {
+        let (right, left) = (self.lex.words.id("right")?, self.lex.words.id("left")?);
+        let bilateral = self.lex.words.id("bilateral")?;
+        let both = self.lex.words.id("both");
+        let said = |w: &u32| *w == bilateral || Some(*w) == both;
+        // A code with a side already, or of a unilateral category ("Unilateral primary osteoarthritis, unspecified
+        // knee": the bilateral one is another category, M17.0).
+        let unilateral = self.lex.words.id("unilateral");
+        let own = &self.lex.code_words[code as usize];
+        if own.iter().any(|w| *w == right || *w == left || said(w) || Some(*w) == unilateral) {
+            return None;
+        }
+        // A term that names the unspecified side itself ("myopia" + "eye" is H52.10 "Myopia, unspecified eye")
+        // is refined again from the code above it.
+        let node = match self.codes.code(code).parent {
+            Some(parent) if node == code && contains_ignore_case(&self.codes.code(code).description, "unspecified") => {
+                parent
+            }
+            _ if node == code => return None,
+            _ => node,
+        };
+        let (lo, hi) = (positions[0] as usize, *positions.last()? as usize);
+        // Just before the term ("bilateral knee pain") or just after it ("pain in both wrists"): a "both" further
+        // off belongs to something else.
+        let at = (lo.saturating_sub(BILATERAL_BEFORE)..(hi + BILATERAL_AFTER + 1).min(self.len())).find(|&p| {
+            self.clause[p] == self.clause[lo]
+                && self.spread_count[p] == self.spread_count[lo]
+                && self.words_at(p).iter().any(said)
+        })? as u32;
+        let one = |side: u32| {
+            let (id, found, n) = self.refine(node, positions, Some((side, at)))?;
+            (found.contains(&at) && self.lex.code_words[id as usize].contains(&side)).then_some((id, found, n))
+        };
+        if let Some(refined) = one(bilateral) {
+            return Some(vec![refined]);
+        }
+        let (r, l) = (one(right)?, one(left)?);
+        (r.0 != l.0).then(|| vec![r, l])
     }
 
     /// Does a code between `id` and `node` (`id` included, `node` not) carry an inclusion term ending in "NOS"?

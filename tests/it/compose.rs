@@ -101,6 +101,19 @@ const ROWS: &[Row] = &[
     // Locality: modifiers do not jump across an unrelated comma-separated phrase or attach to a duration.
     ("heart failure, right knee pain", &["I50.9", "M25.561"], &["I50.810"]),
     ("CKD for 4 weeks", &["N18.9"], &["N18.4"]),
+    // Bilateral: the bilateral code where the classification has one ("both eyes" says it as well), each side's
+    // code where it has none (Guidelines I.B.13), never the unspecified side.
+    ("Bilateral knee pain.", &["M25.561", "M25.562"], &["M25.569"]),
+    ("She has pain in both wrists.", &["M25.531", "M25.532"], &["M25.539"]),
+    ("Myopia in both eyes.", &["H52.13"], &["H52.10", "H52.11", "H52.12"]),
+    ("Central scotoma in both eyes.", &["H53.413"], &["H53.411", "H53.412", "H53.419"]),
+    ("Pain in both lower limbs.", &["M79.604", "M79.605"], &["M79.606"]),
+    ("Both kidneys were studied because of the family history; renal agenesis was found.", &["Q60.2"], &["Q60.1"]),
+    // A phrase read as other words stands for them only: "lower limb" is the leg, not the lower leg.
+    ("Pain in the left lower limb.", &["M79.605"], &["M79.662"]),
+    ("Lower limb pain.", &["M79.606"], &["M79.669"]),
+    // Among codes the words support equally, the unspecified one over a remainder.
+    ("Sepsis secondary to Staphylococcus.", &["A41.2"], &["A41.1"]),
     // Ambiguous abbreviations resolved by context.
     ("PHYSICAL EXAM:\nPE: lungs clear, heart regular.", &[], &["I26.99"]),
     ("SpO2 95% on RA.", &[], &["M06.9"]),
