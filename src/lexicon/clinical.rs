@@ -119,7 +119,8 @@ pub fn past_variants(term: &ClinicalTerm) -> Vec<ClinicalTerm> {
         .collect()
 }
 
-/// Heads of site terms ("pain in the X", "tumor of the X") and the words each is also written as.
+/// Heads of site terms ("pain in the X", "tumor of the X", "vision loss in the left eye") and the words each is
+/// also written as.
 const SITE_HEADS: &[(&str, &[&str])] = &[
     ("pain", &["pain"]),
     ("tumor", &["tumor", "neoplasm"]),
@@ -131,8 +132,21 @@ const SITE_HEADS: &[(&str, &[&str])] = &[
     ("ulcer", &["ulcer"]),
     ("injury", &["injury"]),
     ("thrombosis", &["thrombosis", "DVT", "deep vein thrombosis", "deep venous thrombosis", "venous thrombosis"]),
+    (
+        "vision loss",
+        &[
+            "vision loss",
+            "visual loss",
+            "loss of vision",
+            "loss of visual acuity",
+            "decreased visual acuity",
+            "decrease in visual acuity",
+            "decreased vision",
+        ],
+    ),
 ];
 const SITE_PREPOSITIONS: &[&str] = &["in", "of", "on", "at", "to"];
+const SIDES: &[&str] = &["left", "right", "both", "bilateral"];
 
 /// The other ways a note writes a site term: "pain in the renal fossa" is also written "pain on the renal fossa",
 /// "pain in renal fossa", "pain in the left renal fossa", "pain in her left renal fossa", "pain in both popliteal
@@ -143,8 +157,10 @@ const SITE_PREPOSITIONS: &[&str] = &["in", "of", "on", "at", "to"];
 /// pain" read from "pain in the left popliteal fossa" is "left knee pain", M25.562), and a term that names a code
 /// stands for that code's description with the side added (R10.A "Pain localized to flank" from "pain in the left
 /// renal fossa" is "left side pain localized to flank", which composes to R10.A2 "Flank pain, left side"; a
-/// billable code keeps its meaning). `describe` gives the description of a code that is refined further, `None`
-/// for a billable one. The term itself is not among the variants.
+/// billable code keeps its meaning). A term written with its side ("vision loss in the left eye", H54.62, where
+/// the classification's words for the side cannot be composed: "left eye, normal vision right eye") or with "both"
+/// gets the other heads, prepositions and possessives with its own meaning. `describe` gives the description of a
+/// code that is refined further, `None` for a billable one. The term itself is not among the variants.
 pub fn site_variants(term: &ClinicalTerm, describe: impl Fn(CodeId) -> Option<String>) -> Vec<ClinicalTerm> {
     let lower = term.term.to_lowercase();
     let words: Vec<&str> = lower.split_whitespace().collect();
@@ -163,13 +179,35 @@ pub fn site_variants(term: &ClinicalTerm, describe: impl Fn(CodeId) -> Option<St
             add(format!("{} {head}", site.join(" ")), term.meaning.clone());
         }
     }
-    let [head, prep, "the", site @ ..] = words.as_slice() else { return out };
-    let Some((_, heads)) = SITE_HEADS.iter().find(|(h, _)| h == head) else { return out };
-    // A term that already names a side ("pain in the left iliac fossa") is not given another.
-    if site.is_empty()
-        || !SITE_PREPOSITIONS.contains(prep)
-        || matches!(site[0], "left" | "right" | "both" | "bilateral")
-    {
+    let Some((rest, heads)) = SITE_HEADS.iter().find_map(|(h, heads)| {
+        let n = h.split_whitespace().count();
+        (words.len() > n && words[..n].join(" ") == *h).then(|| (&words[n..], *heads))
+    }) else {
+        return out;
+    };
+    let [prep, determiner, site @ ..] = rest else { return out };
+    if site.is_empty() || !SITE_PREPOSITIONS.contains(prep) {
+        return out;
+    }
+    // Written with its side: the other wordings of that side, same meaning.
+    let sided_site = match (*determiner, site) {
+        ("both", _) => Some(("both", site)),
+        ("the", [side, place @ ..]) if SIDES.contains(side) && !place.is_empty() => Some((*side, place)),
+        ("the", _) => None,
+        _ => return out,
+    };
+    if let Some((side, place)) = sided_site {
+        let place = place.join(" ");
+        for head in heads {
+            for prep in SITE_PREPOSITIONS {
+                add(format!("{head} {prep} {side} {place}"), term.meaning.clone());
+                if side != "both" {
+                    for determiner in ["the", "his", "her"] {
+                        add(format!("{head} {prep} {determiner} {side} {place}"), term.meaning.clone());
+                    }
+                }
+            }
+        }
         return out;
     }
     let site = site.join(" ");
@@ -183,7 +221,7 @@ pub fn site_variants(term: &ClinicalTerm, describe: impl Fn(CodeId) -> Option<St
         },
         Meaning::Suppress => Meaning::Suppress,
     };
-    for head in *heads {
+    for head in heads {
         for prep in SITE_PREPOSITIONS {
             add(format!("{head} {prep} {site}"), term.meaning.clone());
             for side in ["left", "right", "bilateral"] {

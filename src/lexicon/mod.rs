@@ -192,6 +192,10 @@ pub struct Lexicon {
     /// Codes with an inclusion term that is the condition NOS ("Non-pressure chronic ulcer of skin NOS" at L98.49):
     /// the subcategory the classification means when nothing more is said.
     nos_inclusion: Vec<bool>,
+    /// Codes with an inclusion term that is their category's condition NOS, wherever "NOS" stands in it
+    /// ("Staphylococcus aureus infection NOS as the cause ..." at B95.61): what refinement falls back to when no
+    /// code of the category is called unspecified.
+    category_nos: Vec<bool>,
     /// Codes that can be suggested, or completed with a 7th character: the leaves refinement descends to.
     coding_leaf: Vec<bool>,
     /// Required words of each 7th-character table entry, by table.
@@ -247,15 +251,20 @@ impl Lexicon {
         let mut code_words = Vec::with_capacity(codes.len());
         let mut residual = Vec::with_capacity(codes.len());
         let mut nos_inclusion = Vec::with_capacity(codes.len());
+        let mut nos_words: Vec<Option<Vec<u32>>> = Vec::with_capacity(codes.len());
         let mut descriptions: HashMap<String, Vec<String>> = HashMap::new();
         for (id, code) in codes.codes().iter().enumerate() {
             let id = id as CodeId;
             residual.push(terms::is_residual(&code.description));
-            nos_inclusion.push(code.notes.iter().any(|n| {
-                let text = n.text.trim_end().as_bytes();
+            let nos_term = code.notes.iter().find(|n| {
                 n.kind == crate::codeset::NoteKind::InclusionTerm
-                    && text.len() >= 3
-                    && text[text.len() - 3..].eq_ignore_ascii_case(b"nos")
+                    && n.text.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w.eq_ignore_ascii_case("nos"))
+            });
+            nos_inclusion.push(nos_term.is_some_and(|n| n.text.trim_end().to_ascii_lowercase().ends_with("nos")));
+            nos_words.push(nos_term.map(|n| {
+                let tokens = phrase_tokens(&tokens_of(&n.text));
+                let ids = terms::required(&tokens).iter().filter(|w| *w != "nos").map(|w| words.intern(w)).collect();
+                sorted_unique(ids)
             }));
             let first = terms::variants(&code.description).into_iter().next().unwrap_or_default();
             let desc_tokens =
@@ -284,6 +293,21 @@ impl Lexicon {
                 entries.push(Entry { node: id, words: set.into(), order: order.into(), source });
             }
         }
+
+        // A code whose inclusion term is its category's condition NOS: the term adds no word beyond the category's
+        // own but words every code of the category has ("Staphylococcus aureus infection NOS" at B95.61, beside
+        // B95.62's "Methicillin resistant Staphylococcus aureus infection"). "Post-thoracotomy pain NOS" at G89.12
+        // is not acute pain NOS: G89.11's pain due to trauma is no thoracotomy.
+        let category_nos: Vec<bool> = (0..codes.len())
+            .map(|id| {
+                let (Some(nos), Some(parent)) = (&nos_words[id], codes.codes()[id].parent) else { return false };
+                let siblings = &codes.code(parent).children;
+                nos.iter().all(|w| {
+                    code_words[parent as usize].contains(w)
+                        || siblings.iter().all(|&s| code_words[s as usize].contains(w))
+                })
+            })
+            .collect();
 
         // 7th-character tables: the words of each entry and its other wordings.
         let mut seven_words = HashMap::new();
@@ -469,6 +493,7 @@ impl Lexicon {
             code_words,
             residual,
             nos_inclusion,
+            category_nos,
             coding_leaf,
             seven_words,
         })

@@ -45,8 +45,8 @@ impl Matcher<'_, '_, '_> {
         let mut best: Option<(usize, CodeId, Vec<u32>)> = None;
         let mut default: Option<(u8, u8, usize, CodeId)> = None;
         // When every code below adds a word, the one the classification calls unspecified on one axis
-        // ("... of unspecified female breast") stands in for it: under a subcategory whose inclusion term is the
-        // condition NOS first, then with the fewest additions.
+        // ("... of unspecified female breast") or the one that includes the condition NOS stands in for it: under
+        // a subcategory whose inclusion term is the condition NOS first, then with the fewest additions.
         let mut fallback: Option<(u8, usize, CodeId)> = None;
         let mut leaves: Vec<CodeId> = Vec::new();
         let mut stack: Vec<CodeId> = self.codes.code(node).children.clone();
@@ -76,6 +76,31 @@ impl Matcher<'_, '_, '_> {
                 }
             }
         }
+        // Hemiplegia and monoplegia are coded by dominant side; with no dominance written near the match, each
+        // side has its default.
+        let word = |w: &str| self.lex.words.id(w);
+        let (dominant, nondominant) = (word("dominant"), word("nondominant"));
+        let dominance_said = (from..to).any(|p| {
+            self.clause[p] == clause && self.words_at(p).iter().any(|w| Some(*w) == dominant || Some(*w) == nondominant)
+        });
+        let (right, left, side) = (word("right"), word("left"), word("side"));
+        // Words the note need not write beside the match: the patient's sex, and the ones a side implies:
+        // "dominant" the right, "nondominant" the left, and the classification's "side" ("affecting right dominant
+        // side") either.
+        let sex = self.sex.and_then(word);
+        let implied_by = |w: u32, extra: &[u32]| -> bool {
+            let has = |x: Option<u32>| x.is_some_and(|x| extra.contains(&x));
+            match Some(w) {
+                // The patient's sex, from the note's words for them ("carcinoma of the left breast" in a woman is
+                // C50.912 "... of left female breast").
+                x if x == sex => true,
+                x if x == side && x.is_some() => has(right) || has(left),
+                _ if dominance_said => false,
+                x if x == dominant && x.is_some() => has(right),
+                x if x == nondominant && x.is_some() => has(left),
+                _ => false,
+            }
+        };
         // Buffers reused across the leaves tried (a category may have hundreds).
         let (mut extra, mut found, mut all): (Vec<u32>, Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new(), Vec::new());
         for &id in &leaves {
@@ -99,7 +124,9 @@ impl Matcher<'_, '_, '_> {
                 }
                 continue;
             }
-            if unspecified {
+            // The code the classification calls unspecified, or one whose inclusion term is its category's
+            // condition NOS ("Staphylococcus aureus infection NOS" at B95.61).
+            if unspecified || self.lex.category_nos[id as usize] {
                 let key = (u8::from(!self.under_nos(id, node)), extra.len(), id);
                 if fallback.is_none_or(|f| key < f) {
                     fallback = Some(key);
@@ -110,6 +137,12 @@ impl Matcher<'_, '_, '_> {
             for &w in &extra {
                 if let Some((_, at)) = assumed.filter(|a| a.0 == w) {
                     found.push(at);
+                    continue;
+                }
+                // Dominance not documented: the right side is the dominant one, the left the nondominant one
+                // (Guidelines I.C.6.a): "right hemiparesis" is G81.91 "... affecting right dominant side".
+                if implied_by(w, &extra) {
+                    found.push(lo as u32);
                     continue;
                 }
                 let at = (from..to)

@@ -31,6 +31,9 @@ const BOILERPLATE: &[&[&str]] = &[
     &["of", "unspecified", "site"],
 ];
 
+/// Acronyms in the code set's brackets that are also English words.
+const WORD_ACRONYMS: &[&str] = &["all", "men", "vain", "dish", "aids"];
+
 /// Does a description only name a remainder of its category?
 pub(crate) fn is_residual(description: &str) -> bool {
     let lower = description.to_ascii_lowercase();
@@ -201,6 +204,11 @@ fn rename(before: &str, inner: &str) -> Option<String> {
     let is_acronym = inner_words.len() == 1
         && inner.chars().filter(char::is_ascii_alphabetic).count() >= 2
         && inner.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2;
+    // Code-set terms are read in any case, so an acronym that is also an English word ("[ALL]" after acute
+    // lymphoblastic leukemia) would be read from every "all"; the lexicon has it in capitals only.
+    if is_acronym && WORD_ACRONYMS.contains(&lower.as_str()) {
+        return None;
+    }
     let take = if is_acronym {
         let letters: Vec<char> =
             inner.chars().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_lowercase()).collect();
@@ -365,6 +373,8 @@ mod tests {
             vec![words(&["fracture", "navicular", "bone", "wrist"]), words(&["fracture", "scaphoid", "bone", "wrist"])]
         );
         assert_eq!(req("Burn [any part, except ear drum]"), vec![words(&["burn"])]);
+        // An acronym that is also a word is left to the lexicon's capitals-only terms.
+        assert_eq!(req("Acute lymphoblastic leukemia [ALL]"), vec![words(&["acute", "lymphoblastic", "leukemia"])]);
     }
 
     #[test]

@@ -114,6 +114,30 @@ const ROWS: &[Row] = &[
     ("Lower limb pain.", &["M79.606"], &["M79.669"]),
     // Among codes the words support equally, the unspecified one over a remainder.
     ("Sepsis secondary to Staphylococcus.", &["A41.2"], &["A41.1"]),
+    // The code whose inclusion term is the category's condition NOS: S. aureus NOS is B95.61 (never B95.8), while
+    // acute pain NOS is not the post-thoracotomy pain NOS of G89.12.
+    ("Blood cultures grew Staphylococcus aureus.", &["B95.61"], &["B95.8"]),
+    ("Acute postoperative pain.", &[], &["G89.12"]),
+    // A bracketed code-set acronym that is an English word is read only as the lexicon's capitals.
+    ("All tests were normal.", &[], &["C91.00"]),
+    ("ALL in remission.", &["C91.01"], &[]),
+    // Hemiplegia by side with the default dominance (Guidelines I.C.6.a): right dominant, left nondominant.
+    ("Right hemiparesis.", &["G81.91"], &["G81.90", "G81.93"]),
+    ("Left hemiplegia.", &["G81.94"], &["G81.90", "G81.92"]),
+    // Vision loss of one eye or both.
+    ("Loss of vision in his left eye.", &["H54.62"], &["H54.7"]),
+    ("Decreased visual acuity of the right eye.", &["H54.61"], &["H54.7"]),
+    ("Bilateral vision loss.", &["H54.3"], &["H54.7"]),
+    // The patient's sex from the note's words gives the breast's code.
+    ("She has carcinoma of the left breast.", &["C50.912"], &["C50.919"]),
+    ("He has carcinoma of the left breast.", &["C50.922"], &["C50.912", "C50.919"]),
+    // Organisms, sites and kinds the words name.
+    ("Culture grew Streptococcus milleri.", &["B95.4"], &["B95.5"]),
+    ("Admitted with a respiratory infection.", &["J98.8"], &["J98.9"]),
+    ("Upper respiratory infection.", &["J06.9"], &["J98.8"]),
+    ("Prostate adenocarcinoma with vertebral metastases.", &["C61", "C79.51"], &["C79.9"]),
+    ("Ileal Crohn's disease.", &["K50.00"], &["K50.90"]),
+    ("Biopsy showed bladder amyloidosis.", &["E85.4"], &["E85.9"]),
     // Ambiguous abbreviations resolved by context.
     ("PHYSICAL EXAM:\nPE: lungs clear, heart regular.", &[], &["I26.99"]),
     ("SpO2 95% on RA.", &[], &["M06.9"]),
