@@ -166,7 +166,12 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             self.finish(hit, &mut finished);
         }
         let hits = finished;
-        let selected = select(hits);
+        // A coordination after position p: "and", "or", or a comma before the next position.
+        let coordinated = |p: usize| {
+            matches!(self.doc.norm(self.tok[p]), "and" | "or")
+                || (p + 1 < self.len() && self.segment[p + 1] != self.segment[p])
+        };
+        let selected = select(hits, coordinated);
         selected.into_iter().map(|h| self.mention(h)).collect()
     }
 
@@ -585,7 +590,7 @@ fn patient_sex<'s>(words: impl Iterator<Item = &'s str>) -> Option<&'static str>
 
 /// Step 3: longest and most specific. A hit is dropped when an already kept hit used all its positions and
 /// weighs at least as much; among hits on the same positions one survives.
-fn select(mut hits: Vec<Hit>) -> Vec<Hit> {
+fn select(mut hits: Vec<Hit>, coordinated: impl Fn(usize) -> bool) -> Vec<Hit> {
     hits.sort_by(|a, b| {
         b.weight
             .cmp(&a.weight)
@@ -607,6 +612,35 @@ fn select(mut hits: Vec<Hit>) -> Vec<Hit> {
             kept.push(h);
         }
     }
+    // A composed reading that takes the leading words of a term read as written and jumps over the rest of it is two
+    // conditions read as one: "left ventricular hypertrophy consistent with congestive heart failure" is not left
+    // ventricular failure (I50.1). The term's other words (hypertrophy) lie inside the composed reading's span,
+    // and no "and", "or" or comma after them makes the shared words apply to both ("elevated C-reactive protein and
+    // erythrocyte sedimentation rate" is an elevated sedimentation rate).
+    let crossing = |h: &Hit, k: &Hit| {
+        let (lo, hi) = (h.positions[0], h.positions[h.positions.len() - 1]);
+        if !k.positions.iter().any(|p| h.positions.binary_search(p).is_ok()) {
+            return false;
+        }
+        let Some(&inner) =
+            k.positions.iter().filter(|&&p| p > lo && p < hi && h.positions.binary_search(&p).is_err()).max()
+        else {
+            return false;
+        };
+        // The words taken are the term's leading ones (its modifiers), the ones jumped over its head.
+        let leading = k.positions.iter().filter(|p| h.positions.binary_search(p).is_ok()).all(|&p| p < inner);
+        let next = h.positions.iter().copied().find(|&p| p > inner).unwrap_or(hi);
+        leading && !(inner..next).any(|p| coordinated(p as usize))
+    };
+    let crossed: Vec<bool> = kept
+        .iter()
+        .map(|h| {
+            h.kind == MatchKind::Compositional
+                && kept.iter().any(|k| k.kind != MatchKind::Compositional && crossing(h, k))
+        })
+        .collect();
+    let mut crossed = crossed.into_iter();
+    kept.retain(|_| !crossed.next().unwrap_or(false));
     kept.sort_by_key(|h| (h.positions[0], h.code));
     kept
 }

@@ -138,6 +138,11 @@ const ROWS: &[Row] = &[
     ("Prostate adenocarcinoma with vertebral metastases.", &["C61", "C79.51"], &["C79.9"]),
     ("Ileal Crohn's disease.", &["K50.00"], &["K50.90"]),
     ("Biopsy showed bladder amyloidosis.", &["E85.4"], &["E85.9"]),
+    // A composed reading never takes a term's leading words and jumps over its head; shared words that apply to
+    // both conditions ("and") or a term's head shared with another reading stay.
+    ("ECG revealed left ventricular hypertrophy consistent with congestive heart failure.", &["I51.7"], &["I50.1"]),
+    ("Elevated C-reactive protein and erythrocyte sedimentation rate.", &["R70.0"], &[]),
+    ("Facial muscle weakness.", &["R29.810"], &[]),
     // Ambiguous abbreviations resolved by context.
     ("PHYSICAL EXAM:\nPE: lungs clear, heart regular.", &[], &["I26.99"]),
     ("SpO2 95% on RA.", &[], &["M06.9"]),
