@@ -133,6 +133,14 @@ const ROWS: &[Row] = &[
         excluded & [("R52", "integral_symptom")]
     ),
     row!("Kidney stones. Also pain in the right knee.", O, codes & ["N20.0", "M25.561"]),
+    // The redness of an arthritis flare is the arthritis's (ACI-bench D2N002, D2N087, D2N089).
+    row!(
+        "Acute exacerbation of osteoarthritis of the right knee. Exam: erythema of the right knee.",
+        O,
+        codes & ["M17.11"],
+        not & ["L53.9"],
+        excluded & [("L53.9", "integral_symptom")]
+    ),
     // "Infectious" is an adjective: a lab panel or a service is no infection; infective endocarditis is I33.0.
     row!(
         "Infectious parameters normalized. Seen by the Infectious Diseases department.",
