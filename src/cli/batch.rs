@@ -50,13 +50,14 @@ pub fn run_context(engine: &Engine, input: &Path, output: &Path) -> Result<ExitC
 }
 
 /// Writes the scorer's inputs for every candidate of each line (`cac features`). With `gold` (document id ->
-/// the codes a coder assigned), each candidate also gets its training label: 1 when the coder's codes contain
-/// it, directly or as the older-release code it succeeds ([`crate::eval::in_gold`]), else 0.
+/// the codes a coder assigned, and the crosswalk from the release they coded in), each candidate also gets its
+/// training label: 1 when the coder's codes contain it, directly or as an older-release code it succeeds
+/// ([`crate::eval::Crosswalk::in_gold`]), else 0.
 pub fn run_features(
     engine: &Engine,
     input: &Path,
     output: &Path,
-    gold: Option<&BTreeMap<String, BTreeSet<String>>>,
+    gold: Option<(&BTreeMap<String, BTreeSet<String>>, &crate::eval::Crosswalk<'_>)>,
 ) -> Result<ExitCode> {
     let empty = BTreeSet::new();
     run_lines("cac features", input, output, |bytes, line_no, offset| {
@@ -66,10 +67,10 @@ pub fn run_features(
             Ok(note) => match engine.candidate_features(&note) {
                 Ok(rows) => {
                     let mut candidates = serde_json::to_value(&rows).unwrap_or_default();
-                    if let (Some(gold), Some(list)) = (gold, candidates.as_array_mut()) {
+                    if let (Some((gold, crosswalk)), Some(list)) = (gold, candidates.as_array_mut()) {
                         let codes = gold.get(&note.id).unwrap_or(&empty);
                         for (value, row) in list.iter_mut().zip(&rows) {
-                            let label = u8::from(crate::eval::in_gold(&row.code, codes, engine.codeset()));
+                            let label = u8::from(crosswalk.in_gold(&row.code, codes));
                             value["label"] = label.into();
                         }
                     }

@@ -85,6 +85,32 @@ fn label_for(release_dir: &Path, tabular: &Path) -> String {
     }
 }
 
+/// The releases under `data_dir` older than the newest (setup fetches FY2021 beside FY2026): what
+/// `cac eval --crosswalk` and `cac features --gold` read gold coded in an older release with. None when
+/// `data_dir` is a single release or file.
+pub fn load_older_codesets(data_dir: &Path) -> Result<Vec<CodeSet>> {
+    let nested = data_dir.join("icd10cm");
+    if !nested.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut releases: Vec<PathBuf> = std::fs::read_dir(&nested)
+        .with_context(|| format!("cannot read {}", nested.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir() && tabular_in(p).is_some())
+        .collect();
+    releases.sort();
+    releases.pop();
+    releases
+        .iter()
+        .filter_map(|dir| tabular_in(dir).map(|t| (dir, t)))
+        .map(|(dir, tabular)| {
+            let file = File::open(&tabular).with_context(|| format!("cannot open {}", tabular.display()))?;
+            CodeSet::from_tabular_xml(BufReader::with_capacity(1 << 16, file), &label_for(dir, &tabular))
+                .with_context(|| format!("cannot load {}", tabular.display()))
+        })
+        .collect()
+}
+
 /// Loads the newest release under `data_dir`, logging what and how long.
 pub fn load_codeset(data_dir: &Path) -> Result<Arc<CodeSet>> {
     let release = find_release(data_dir)?;

@@ -477,7 +477,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 None => None,
             };
             let (engine, _runtime) = start_with(&cli, false)?;
-            batch::run_features(&engine, input, output, gold.as_ref())
+            let older = if gold.is_some() { data::load_older_codesets(&cli.data_dir)? } else { Vec::new() };
+            let crosswalk = crate::eval::Crosswalk::new(engine.codeset(), &older);
+            batch::run_features(&engine, input, output, gold.as_ref().map(|g| (g, &crosswalk)))
         }
         Command::Context { input, output } => {
             let (engine, _runtime) = start(&cli)?;
@@ -491,7 +493,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let gold = crate::eval::read_gold(open(gold)?)?;
             let predicted = if *crosswalk {
                 let codes = data::load_codeset(&cli.data_dir)?;
-                crate::eval::crosswalk(&predicted, &gold, &codes)
+                let older = data::load_older_codesets(&cli.data_dir)?;
+                crate::eval::crosswalk(&predicted, &gold, &crate::eval::Crosswalk::new(&codes, &older))
             } else {
                 predicted
             };
