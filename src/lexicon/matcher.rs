@@ -74,9 +74,9 @@ pub(super) struct Matcher<'l, 'd, 'a> {
     /// words that those words drop are not read again: "lower limb pain" is pain in leg, and its "lower" would
     /// make it a lower leg.
     in_synonym_phrase: Vec<Option<u32>>,
-    /// The patient's sex as the note's words tell it ("female" or "male", `None` when they do not): the
-    /// classification's sex axis ("... of left female breast") is read from it.
-    pub(super) sex: Option<&'static str>,
+    /// The word of the patient's sex ("female" or "male") as the note's words tell it, `None` when they do not:
+    /// the classification's sex axis ("... of left female breast") is read from it.
+    pub(super) sex: Option<u32>,
 }
 
 /// Words that deny what follows them; a composed term never spans one.
@@ -153,7 +153,11 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             m.segment.push(segment);
         }
         m.spread_count = spread_markers(|p| doc.norm(m.tok[p]), &m.clause);
-        m.sex = patient_sex((0..n).map(|i| doc.norm(i)));
+        m.sex = match patient_sex((0..n).map(|i| doc.norm(i))) {
+            Some(Sex::Female) => lex.axis.female,
+            Some(Sex::Male) => lex.axis.male,
+            None => None,
+        };
         m
     }
 
@@ -570,10 +574,15 @@ fn sorted_unique(chosen: &[u32], out: &mut Vec<u32>) {
     out.dedup();
 }
 
+enum Sex {
+    Female,
+    Male,
+}
+
 /// The patient's sex from the words a note uses for them: "female" when the female words (she, her, woman, ...)
 /// are at least twice as many as the male ones, and the other way round; `None` when the note does not tell
 /// (a translated case report may mix pronouns: the majority decides only when clear).
-fn patient_sex<'s>(words: impl Iterator<Item = &'s str>) -> Option<&'static str> {
+fn patient_sex<'s>(words: impl Iterator<Item = &'s str>) -> Option<Sex> {
     const FEMALE: &[&str] = &["she", "her", "hers", "herself", "woman", "female", "girl", "lady", "mrs", "ms"];
     const MALE: &[&str] = &["he", "him", "his", "himself", "man", "male", "boy", "gentleman", "mr"];
     let (mut female, mut male) = (0usize, 0usize);
@@ -582,8 +591,8 @@ fn patient_sex<'s>(words: impl Iterator<Item = &'s str>) -> Option<&'static str>
         male += usize::from(MALE.contains(&w));
     }
     match (female, male) {
-        (f, m) if f > 0 && f >= 2 * m => Some("female"),
-        (f, m) if m > 0 && m >= 2 * f => Some("male"),
+        (f, m) if f > 0 && f >= 2 * m => Some(Sex::Female),
+        (f, m) if m > 0 && m >= 2 * f => Some(Sex::Male),
         _ => None,
     }
 }

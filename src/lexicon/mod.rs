@@ -198,6 +198,8 @@ pub struct Lexicon {
     category_nos: Vec<bool>,
     /// Codes that can be suggested, or completed with a 7th character: the leaves refinement descends to.
     coding_leaf: Vec<bool>,
+    /// The words of the classification's side and sex axes, looked up once.
+    axis: AxisWords,
     /// Required words of each 7th-character table entry, by table.
     seven_words: HashMap<u32, SevenWords>,
 }
@@ -219,6 +221,40 @@ fn is_external_cause(code: &str) -> bool {
 }
 
 /// The data files the lexicon is built from (normally [`crate::models`]).
+/// Words of the side, dominance and sex axes that refinement reasons about (`refine.rs`); `None` for a word the
+/// code set does not use.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AxisWords {
+    pub right: Option<u32>,
+    pub left: Option<u32>,
+    pub bilateral: Option<u32>,
+    pub both: Option<u32>,
+    pub unilateral: Option<u32>,
+    pub side: Option<u32>,
+    pub dominant: Option<u32>,
+    pub nondominant: Option<u32>,
+    pub female: Option<u32>,
+    pub male: Option<u32>,
+}
+
+impl AxisWords {
+    fn new(words: &words::Words) -> Self {
+        let id = |w: &str| words.id(w);
+        AxisWords {
+            right: id("right"),
+            left: id("left"),
+            bilateral: id("bilateral"),
+            both: id("both"),
+            unilateral: id("unilateral"),
+            side: id("side"),
+            dominant: id("dominant"),
+            nondominant: id("nondominant"),
+            female: id("female"),
+            male: id("male"),
+        }
+    }
+}
+
 pub struct LexiconSources<'s> {
     /// (file name, contents) of each clinical lexicon file.
     pub lexicon: &'s [(&'s str, &'s str)],
@@ -481,6 +517,7 @@ impl Lexicon {
                         || (!c.children.is_empty() && c.children.iter().all(|&k| codes.code(k).extension.is_some())))
             })
             .collect();
+        let axis = AxisWords::new(&words);
         Ok(Lexicon {
             words,
             stop,
@@ -495,6 +532,7 @@ impl Lexicon {
             nos_inclusion,
             category_nos,
             coding_leaf,
+            axis,
             seven_words,
         })
     }

@@ -78,16 +78,14 @@ impl Matcher<'_, '_, '_> {
         }
         // Hemiplegia and monoplegia are coded by dominant side; with no dominance written near the match, each
         // side has its default.
-        let word = |w: &str| self.lex.words.id(w);
-        let (dominant, nondominant) = (word("dominant"), word("nondominant"));
+        let super::AxisWords { right, left, side, dominant, nondominant, .. } = self.lex.axis;
         let dominance_said = (from..to).any(|p| {
             self.clause[p] == clause && self.words_at(p).iter().any(|w| Some(*w) == dominant || Some(*w) == nondominant)
         });
-        let (right, left, side) = (word("right"), word("left"), word("side"));
         // Words the note need not write beside the match: the patient's sex, and the ones a side implies:
         // "dominant" the right, "nondominant" the left, and the classification's "side" ("affecting right dominant
         // side") either.
-        let sex = self.sex.and_then(word);
+        let sex = self.sex;
         let implied_by = |w: u32, extra: &[u32]| -> bool {
             let has = |x: Option<u32>| x.is_some_and(|x| extra.contains(&x));
             match Some(w) {
@@ -208,13 +206,12 @@ impl Matcher<'_, '_, '_> {
     /// (I.B.13) ask when the classification has no bilateral code ("bilateral knee pain" is M25.561 and M25.562,
     /// not the unspecified knee M25.569). Each with how it was refined; `None` when nothing changes.
     pub(super) fn bilateral(&self, node: CodeId, positions: &[u32], code: CodeId) -> Option<Vec<Refined>> {
-        let (right, left) = (self.lex.words.id("right")?, self.lex.words.id("left")?);
-        let bilateral = self.lex.words.id("bilateral")?;
-        let both = self.lex.words.id("both");
+        let axis = self.lex.axis;
+        let (right, left, bilateral) = (axis.right?, axis.left?, axis.bilateral?);
+        let (both, unilateral) = (axis.both, axis.unilateral);
         let said = |w: &u32| *w == bilateral || Some(*w) == both;
         // A code with a side already, or of a unilateral category ("Unilateral primary osteoarthritis, unspecified
         // knee": the bilateral one is another category, M17.0).
-        let unilateral = self.lex.words.id("unilateral");
         let own = &self.lex.code_words[code as usize];
         if own.iter().any(|w| *w == right || *w == left || said(w) || Some(*w) == unilateral) {
             return None;
