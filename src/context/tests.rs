@@ -51,6 +51,10 @@ fn assertion_table() {
             "arterial hypertension",
             flags!(historical),
         ),
+        // A test done to rule something out says what was looked for, not what was found; a "rule out" diagnosis
+        // stays uncertain (coded as established for an inpatient, Guidelines II.H).
+        ("A CT scan was performed to rule out a pulmonary embolism.", "pulmonary embolism", flags!(hypothetical)),
+        ("Impression: rule out pulmonary embolism.", "pulmonary embolism", flags!(uncertain)),
         // Education about a disease in general is no diagnosis.
         ("I explained that Lyme disease can cause problems with other organs.", "Lyme disease", flags!(hypothetical)),
         // A procedure's risks, explained before consent, are possibilities.
