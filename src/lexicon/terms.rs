@@ -31,8 +31,9 @@ const BOILERPLATE: &[&[&str]] = &[
     &["of", "unspecified", "site"],
 ];
 
-/// Acronyms in the code set's brackets that are also English words.
-const WORD_ACRONYMS: &[&str] = &["all", "men", "vain", "dish", "aids"];
+/// Acronyms in the code set's brackets that are also English words ("all", "aids", "dish", "men"): the clinical
+/// lexicon has them in capitals only (ALL, AIDS, DISH, MEN 1).
+const WORD_ACRONYMS: &[&str] = &["all", "men", "dish", "aids"];
 
 /// Does a description only name a remainder of its category?
 pub(crate) fn is_residual(description: &str) -> bool {
@@ -205,7 +206,8 @@ fn rename(before: &str, inner: &str) -> Option<String> {
         && inner.chars().filter(char::is_ascii_alphabetic).count() >= 2
         && inner.chars().filter(|c| c.is_ascii_uppercase()).count() >= 2;
     // Code-set terms are read in any case, so an acronym that is also an English word ("[ALL]" after acute
-    // lymphoblastic leukemia) would be read from every "all"; the lexicon has it in capitals only.
+    // lymphoblastic leukemia) would be read from every "all", "[AIDS]" from every hearing aid; the lexicon has
+    // them in capitals only.
     if is_acronym && WORD_ACRONYMS.contains(&lower.as_str()) {
         return None;
     }

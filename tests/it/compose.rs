@@ -129,8 +129,8 @@ const ROWS: &[Row] = &[
     ("Decreased visual acuity of the right eye.", &["H54.61"], &["H54.7"]),
     ("Bilateral vision loss.", &["H54.3"], &["H54.7"]),
     // The patient's sex from the note's words gives the breast's code.
-    ("She has carcinoma of the left breast.", &["C50.912"], &["C50.919"]),
-    ("He has carcinoma of the left breast.", &["C50.922"], &["C50.912", "C50.919"]),
+    ("She has carcinoma of the left breast. She is 50.", &["C50.912"], &["C50.919"]),
+    ("He has carcinoma of the left breast. He is 60.", &["C50.922"], &["C50.912", "C50.919"]),
     // Organisms, sites and kinds the words name.
     ("Culture grew Streptococcus milleri.", &["B95.4"], &["B95.5"]),
     ("Admitted with a respiratory infection.", &["J98.8"], &["J98.9"]),
@@ -143,6 +143,12 @@ const ROWS: &[Row] = &[
     ("ECG revealed left ventricular hypertrophy consistent with congestive heart failure.", &["I51.7"], &["I50.1"]),
     ("Elevated C-reactive protein and erythrocyte sedimentation rate.", &["R70.0"], &[]),
     ("Facial muscle weakness.", &["R29.810"], &[]),
+    // Refinement takes no words of another term without its head; a whole term it may take.
+    ("Left ventricular hypertrophy with foot pain.", &["I51.7", "M79.673"], &["M79.672"]),
+    ("Sepsis due to E. coli.", &["A41.51"], &["A41.9"]),
+    // "Both" after a term belongs to it only when nothing starts another item between; before it, it is shared.
+    ("Arthralgias in both knees and elbows.", &["M25.561", "M25.562"], &["M25.569"]),
+    ("Bilateral foot and ankle pain.", &["M25.571", "M25.572"], &["M25.579"]),
     // Ambiguous abbreviations resolved by context.
     ("PHYSICAL EXAM:\nPE: lungs clear, heart regular.", &[], &["I26.99"]),
     ("SpO2 95% on RA.", &[], &["M06.9"]),

@@ -133,6 +133,16 @@ const ROWS: &[Row] = &[
         excluded & [("R52", "integral_symptom")]
     ),
     row!("Kidney stones. Also pain in the right knee.", O, codes & ["N20.0", "M25.561"]),
+    // Admitted to rule out a condition: an uncertain diagnosis, coded as established for an inpatient (II.H); a test
+    // done to rule it out is not.
+    row!("Admitted to rule out sepsis.", I, codes & ["A41.9"]),
+    row!(
+        "A CT scan was performed to rule out a pulmonary embolism.",
+        I,
+        codes & [],
+        not & ["I26.99"],
+        excluded & [("I26.99", "hypothetical")]
+    ),
     // The redness of an arthritis flare is the arthritis's (ACI-bench D2N002, D2N087, D2N089).
     row!(
         "Acute exacerbation of osteoarthritis of the right knee. Exam: erythema of the right knee.",
