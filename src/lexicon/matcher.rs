@@ -119,6 +119,22 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         let (mut clause, mut segment) = (0u32, 0u32);
         let mut sentence = usize::MAX;
         let mut after_apostrophe = false;
+        // An abbreviation in parentheses ("acute lymphoblastic leukemia (ALL) in remission", "loss of visual acuity
+        // (VA) in left eye (LE)") restates what precedes it: it and its parentheses are passed over, so the words
+        // around it read as one phrase.
+        let abbreviation_in_parentheses = |i: usize| {
+            let inner = |j: usize| {
+                let w = doc.original(j);
+                (1..=6).contains(&w.len())
+                    && w.chars().all(|c| c.is_ascii_alphabetic())
+                    && w.chars().filter(char::is_ascii_uppercase).count() >= 2.min(w.len())
+            };
+            match doc.norm(i) {
+                "(" => i + 2 < n && doc.norm(i + 2) == ")" && inner(i + 1),
+                ")" => i >= 2 && doc.norm(i - 2) == "(" && inner(i - 1),
+                _ => i >= 1 && i + 1 < n && doc.norm(i - 1) == "(" && doc.norm(i + 1) == ")" && inner(i),
+            }
+        };
         for i in 0..n {
             if doc.sentence_index(i) != sentence {
                 sentence = doc.sentence_index(i);
@@ -129,6 +145,9 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                 continue;
             }
             let norm = doc.norm(i);
+            if abbreviation_in_parentheses(i) {
+                continue;
+            }
             if is_transparent(norm) {
                 after_apostrophe = matches!(norm, "'" | "\u{2019}");
                 continue;

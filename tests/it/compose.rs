@@ -121,6 +121,9 @@ const ROWS: &[Row] = &[
     // A bracketed code-set acronym that is an English word is read only as the lexicon's capitals.
     ("All tests were normal.", &[], &["C91.00"]),
     ("ALL in remission.", &["C91.01"], &[]),
+    // An abbreviation in parentheses restates the words before it and parts nothing.
+    ("Acute lymphoblastic leukemia (ALL) in remission.", &["C91.01"], &["C91.00", "Z85.6"]),
+    ("Loss of visual acuity (VA) in left eye (LE).", &["H54.62"], &["H54.7"]),
     // Hemiplegia by side with the default dominance (Guidelines I.C.6.a): right dominant, left nondominant.
     ("Right hemiparesis.", &["G81.91"], &["G81.90", "G81.93"]),
     ("Left hemiplegia.", &["G81.94"], &["G81.90", "G81.92"]),
