@@ -31,13 +31,7 @@ pub fn find_release(data_dir: &Path) -> Result<Release> {
     }
     let nested = data_dir.join("icd10cm");
     let release_dir = if nested.is_dir() {
-        let mut releases: Vec<PathBuf> = std::fs::read_dir(&nested)
-            .with_context(|| format!("cannot read {}", nested.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_dir() && tabular_in(p).is_some())
-            .collect();
-        releases.sort();
-        releases.pop().ok_or_else(|| missing(data_dir))?
+        release_dirs(&nested)?.pop().ok_or_else(|| missing(data_dir))?
     } else if tabular_in(data_dir).is_some() {
         data_dir.to_path_buf()
     } else {
@@ -45,6 +39,24 @@ pub fn find_release(data_dir: &Path) -> Result<Release> {
     };
     let tabular = tabular_in(&release_dir).ok_or_else(|| missing(data_dir))?;
     Ok(Release { label: label_for(&release_dir, &tabular), tabular })
+}
+
+/// The release folders under `data/icd10cm` that hold a tabular file, oldest first (named `YYYY-MM`).
+fn release_dirs(nested: &Path) -> Result<Vec<PathBuf>> {
+    let mut releases: Vec<PathBuf> = std::fs::read_dir(nested)
+        .with_context(|| format!("cannot read {}", nested.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir() && tabular_in(p).is_some())
+        .collect();
+    releases.sort();
+    Ok(releases)
+}
+
+/// Parses a tabular XML file as the release `label`.
+fn read_tabular(tabular: &Path, label: &str) -> Result<CodeSet> {
+    let file = File::open(tabular).with_context(|| format!("cannot open {}", tabular.display()))?;
+    CodeSet::from_tabular_xml(BufReader::with_capacity(1 << 16, file), label)
+        .with_context(|| format!("cannot load {}", tabular.display()))
 }
 
 fn missing(data_dir: &Path) -> anyhow::Error {
@@ -93,21 +105,12 @@ pub fn load_older_codesets(data_dir: &Path) -> Result<Vec<CodeSet>> {
     if !nested.is_dir() {
         return Ok(Vec::new());
     }
-    let mut releases: Vec<PathBuf> = std::fs::read_dir(&nested)
-        .with_context(|| format!("cannot read {}", nested.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir() && tabular_in(p).is_some())
-        .collect();
-    releases.sort();
+    let mut releases = release_dirs(&nested)?;
     releases.pop();
     releases
         .iter()
         .filter_map(|dir| tabular_in(dir).map(|t| (dir, t)))
-        .map(|(dir, tabular)| {
-            let file = File::open(&tabular).with_context(|| format!("cannot open {}", tabular.display()))?;
-            CodeSet::from_tabular_xml(BufReader::with_capacity(1 << 16, file), &label_for(dir, &tabular))
-                .with_context(|| format!("cannot load {}", tabular.display()))
-        })
+        .map(|(dir, tabular)| read_tabular(&tabular, &label_for(dir, &tabular)))
         .collect()
 }
 
@@ -115,9 +118,7 @@ pub fn load_older_codesets(data_dir: &Path) -> Result<Vec<CodeSet>> {
 pub fn load_codeset(data_dir: &Path) -> Result<Arc<CodeSet>> {
     let release = find_release(data_dir)?;
     let started = Instant::now();
-    let file = File::open(&release.tabular).with_context(|| format!("cannot open {}", release.tabular.display()))?;
-    let codes = CodeSet::from_tabular_xml(BufReader::with_capacity(1 << 16, file), &release.label)
-        .with_context(|| format!("cannot load {}", release.tabular.display()))?;
+    let codes = read_tabular(&release.tabular, &release.label)?;
     tracing::info!(
         codeset = %codes.version(),
         codes = codes.len(),

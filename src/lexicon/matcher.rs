@@ -82,8 +82,9 @@ pub(super) struct Matcher<'l, 'd, 'a> {
     /// make it a lower leg.
     in_synonym_phrase: Vec<Option<u32>>,
     /// The word of the patient's sex ("female" or "male") as the note's words tell it, `None` when they do not:
-    /// the classification's sex axis ("... of left female breast") is read from it.
-    pub(super) sex: Option<u32>,
+    /// the classification's sex axis ("... of left female breast") is read from it. Read from the note only when a
+    /// refinement asks ([`Matcher::sex`]).
+    sex: std::cell::OnceCell<Option<u32>>,
 }
 
 /// Words that deny what follows them; a composed term never spans one.
@@ -112,7 +113,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             negation_count: Vec::with_capacity(n),
             in_synonym_phrase: Vec::new(),
             written: Vec::new(),
-            sex: None,
+            sex: std::cell::OnceCell::new(),
         };
         let mut negations = 0u32;
         let mut froms = 0u32;
@@ -180,12 +181,16 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             m.segment.push(segment);
         }
         m.spread_count = spread_markers(|p| doc.norm(m.tok[p]), &m.clause);
-        m.sex = match patient_sex((0..n).map(|i| doc.norm(i))) {
-            Some(Sex::Female) => lex.axis.female,
-            Some(Sex::Male) => lex.axis.male,
-            None => None,
-        };
         m
+    }
+
+    /// The word of the patient's sex, read from the note's words once, when first asked.
+    pub(super) fn sex(&self) -> Option<u32> {
+        *self.sex.get_or_init(|| match patient_sex((0..self.doc.tokens().len()).map(|i| self.doc.norm(i))) {
+            Some(Sex::Female) => self.lex.axis.female,
+            Some(Sex::Male) => self.lex.axis.male,
+            None => None,
+        })
     }
 
     pub(super) fn run(mut self) -> Vec<Mention> {
@@ -623,8 +628,8 @@ enum Sex {
 }
 
 /// The patient's sex from the words a note uses for them: "female" when the female words (she, her, woman, ...)
-/// are at least two and at least twice as many as the male ones, and the other way round; `None` when the note does not tell
-/// (a translated case report may mix pronouns: the majority decides only when clear).
+/// are at least two and at least twice as many as the male ones, and the other way round; `None` when the note
+/// does not tell (a translated case report may mix pronouns: the majority decides only when clear).
 fn patient_sex<'s>(words: impl Iterator<Item = &'s str>) -> Option<Sex> {
     // Not "Mr"/"Ms": lower-cased they are also mitral regurgitation and multiple sclerosis.
     const FEMALE: &[&str] = &["she", "her", "hers", "herself", "woman", "female", "girl", "lady", "mrs"];

@@ -86,28 +86,28 @@ impl Matcher<'_, '_, '_> {
                 }
             }
         }
-        // Hemiplegia and monoplegia are coded by dominant side; with no dominance written near the match, each
-        // side has its default.
-        let super::AxisWords { right, left, side, dominant, nondominant, .. } = self.lex.axis;
-        let dominance_said = (from..to).any(|p| {
-            self.clause[p] == clause && self.words_at(p).iter().any(|w| Some(*w) == dominant || Some(*w) == nondominant)
-        });
         // Words the note need not write beside the match: the patient's sex, and the ones a side implies:
-        // "dominant" the right, "nondominant" the left, and the classification's "side" ("affecting right dominant
-        // side") either.
-        let sex = self.sex;
+        // "dominant" the right, "nondominant" the left (hemiplegia and monoplegia with no dominance written near
+        // the match), and the classification's "side" ("affecting right dominant side") either.
+        let super::AxisWords { right, left, side, dominant, nondominant, female, male, .. } = self.lex.axis;
+        let dominance_said = || {
+            (from..to).any(|p| {
+                self.clause[p] == clause
+                    && self.words_at(p).iter().any(|w| Some(*w) == dominant || Some(*w) == nondominant)
+            })
+        };
         let implied_by = |w: u32, extra: &[u32]| -> bool {
             let has = |x: Option<u32>| x.is_some_and(|x| extra.contains(&x));
-            match Some(w) {
+            let is = |x: Option<u32>| x == Some(w);
+            if is(female) || is(male) {
                 // The patient's sex, from the note's words for them ("carcinoma of the left breast" in a woman is
                 // C50.912 "... of left female breast").
-                x if x == sex => true,
-                x if x == side && x.is_some() => has(right) || has(left),
-                _ if dominance_said => false,
-                x if x == dominant && x.is_some() => has(right),
-                x if x == nondominant && x.is_some() => has(left),
-                _ => false,
+                return self.sex() == Some(w);
             }
+            if is(side) {
+                return has(right) || has(left);
+            }
+            ((is(dominant) && has(right)) || (is(nondominant) && has(left))) && !dominance_said()
         };
         // Buffers reused across the leaves tried (a category may have hundreds).
         let (mut extra, mut found, mut all): (Vec<u32>, Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new(), Vec::new());
