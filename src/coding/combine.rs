@@ -245,6 +245,24 @@ fn diabetes(codes: &CodeSet, lexicon: &Lexicon, doc: &Document<'_>, candidates: 
         };
         push_combination(candidates, id, mentions, rationale);
     }
+    // A diabetes "without complications" code beside a code of its category that names one ("Diabetic
+    // polyneuropathy" read as E11.42 directly) says nothing more: the complication's code carries the diabetes.
+    let live_with: Vec<(String, String)> = candidates
+        .iter()
+        .filter(|c| c.is_live())
+        .map(|c| codes.code(c.code))
+        .filter(|d| is_diabetes(&d.code) && d.description.to_ascii_lowercase().contains(" with "))
+        .map(|d| (d.code[..3].to_string(), d.code.clone()))
+        .collect();
+    for c in candidates.iter_mut().filter(|c| c.is_live()) {
+        let d = codes.code(c.code);
+        if !is_diabetes(&d.code) || !d.description.to_ascii_lowercase().contains("without complications") {
+            continue;
+        }
+        if let Some((_, with)) = live_with.iter().find(|(category, _)| *category == d.code[..3]) {
+            c.set_aside(Reason::Combination, format!("the diabetes is coded by {with}, which names its complication"));
+        }
+    }
 }
 
 /// Long-term use of insulin (Z79.4), which the diabetes categories E08, E09, E11 and E13 ask for with "use

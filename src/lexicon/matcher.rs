@@ -394,6 +394,28 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                     if chosen.iter().any(|&q| self.named[q as usize].is_some_and(sibling)) {
                         continue;
                     }
+                    // A phrase of several words naming a code lends that code's words as a whole, not one of them:
+                    // "septic shock" (R65.21 "Severe sepsis with septic shock") gives no "severe" to the abdominal
+                    // pain written before it (R10.0 "severe abdominal pain").
+                    let lends_one = |q: u32| {
+                        let end = self.phrase_end[q as usize];
+                        self.named[q as usize].is_some()
+                            && end > q
+                            && chosen.iter().filter(|&&c| (q..=end).contains(&c)).count() == 1
+                    };
+                    if chosen.len() > 1 && chosen.iter().any(|&q| lends_one(q)) {
+                        continue;
+                    }
+                    // Nor is it read again as another code from its words alone: "diabetic kidney disease" names
+                    // E11.22, and the "2" of "type 2" in that code's words is no CKD stage 2.
+                    let inside_named = |q: u32| {
+                        self.named[q as usize].is_some_and(|named| named != entry.node)
+                            && self.phrase_end[q as usize] > q
+                            && chosen.iter().all(|&c| (q..=self.phrase_end[q as usize]).contains(&c))
+                    };
+                    if chosen.iter().any(|&q| inside_named(q)) {
+                        continue;
+                    }
                     sorted_unique(&chosen, &mut used);
                     let Some(kind) = self.validate(&chosen, &used, &entry.words, &entry.order, p) else { continue };
                     if !seen.insert((e, used.clone())) {
@@ -573,9 +595,13 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         hit.weight += weight;
         hit.code = self.seventh(code, &hit.positions);
         // A remainder code ("Other epilepsy") never wins a tie with the plain reading ("Epilepsy, unspecified"):
-        // "epilepsy" with nothing more said is not a specified other kind.
+        // "epilepsy" with nothing more said is not a specified other kind. Nor does a code whose absent axis the
+        // note does not write ("Migraine without aura" for "migraine": the Index sends it to G43.909 "Migraine,
+        // unspecified, ...").
         let remainder = self.lex.residual[hit.node as usize] || self.lex.residual[code as usize];
-        hit.plainness = self.codes.code(hit.code).description.len() + if remainder { 1 << 16 } else { 0 };
+        let description = self.codes.code(hit.code).description.to_ascii_lowercase();
+        let absent_axis = description.contains(" without ") && !description.contains("unspecified");
+        hit.plainness = description.len() + if remainder { 1 << 16 } else { 0 } + if absent_axis { 1 << 15 } else { 0 };
         hit
     }
 

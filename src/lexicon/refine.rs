@@ -313,6 +313,12 @@ impl Matcher<'_, '_, '_> {
             to += 1;
         }
         let mut said: Vec<u32> = (from..to).flat_map(|p| self.words_at(p).iter().copied()).collect();
+        // "Both eyes" says the bilateral entry.
+        if let (Some(both), Some(bilateral)) = (self.lex.axis.both, self.lex.axis.bilateral)
+            && said.contains(&both)
+        {
+            said.push(bilateral);
+        }
         said.sort_unstable();
         said.dedup();
         // Words of the code itself ("fracture") say nothing about the encounter.
@@ -320,17 +326,27 @@ impl Matcher<'_, '_, '_> {
         // A fracture type's numeral ("type I or II") decides nothing alone: "I" is also the writer ("I have
         // discussed"), which once made every fracture in such a sentence open.
         let numeral = |w: u32| matches!(self.lex.words.name(w), "i" | "ii" | "iii" | "iiia" | "iiib" | "iiic");
-        let mut best = (0usize, None);
+        // The most words said; among as many, the entry whose words fewer entries share ("both eyes": "eye" is
+        // in three entries, "bilateral" in one).
+        let shared = |w: u32| table.iter().filter(|(_, ws)| ws.contains(&w)).count() as f32;
+        let mut best = (0usize, 0f32, None);
         for (character, words) in table {
-            let score = words
+            let hits = words
                 .iter()
-                .filter(|&&w| !numeral(w) && own.binary_search(&w).is_err() && said.binary_search(&w).is_ok())
-                .count();
-            if score > best.0 {
-                best = (score, Some(*character));
+                .filter(|&&w| !numeral(w) && own.binary_search(&w).is_err() && said.binary_search(&w).is_ok());
+            let (score, rarity) = hits.fold((0, 0f32), |(n, r), &w| (n + 1, r + 1.0 / shared(w)));
+            if score > best.0 || (score == best.0 && score > 0 && rarity > best.1) {
+                best = (score, rarity, Some(*character));
             }
         }
-        let wanted = best.1.or_else(|| table.first().map(|t| t.0));
+        // Nothing said: the table's "unspecified" entry where it has one (the eye of a diabetic retinopathy,
+        // E11.3299), else its first (initial encounter).
+        let unsaid = || {
+            let chars = &self.codes.seven_char_tables().get(code.seven? as usize)?.chars;
+            let unspecified = chars.iter().find(|c| contains_ignore_case(&c.description, "unspecified"));
+            unspecified.or(chars.first()).map(|c| c.character)
+        };
+        let wanted = best.2.or_else(unsaid).or_else(|| table.first().map(|t| t.0));
         code.children.iter().copied().find(|&c| self.codes.code(c).extension == wanted).unwrap_or(code.children[0])
     }
 }

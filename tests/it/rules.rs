@@ -205,6 +205,28 @@ const ROWS: &[Row] = &[
     // Wordings a US coder meets every day.
     row!("Laceration of the right hand.", E, codes & ["S61.411A"], not & ["S01.511A"], excluded & []),
     row!("Epilepsy.", O, codes & ["G40.909"], not & ["G40.802"], excluded & []),
+    // "Migraine without aura" does not stand for a migraine whose aura the note does not mention (Index: G43.909).
+    row!("History of migraines.", O, codes & ["G43.909"], not & ["G43.009"], excluded & []),
+    row!("Migraine without aura.", O, codes & ["G43.009"], not & ["G43.909"], excluded & []),
+    // A diabetic complication with the type unwritten is type 2 (Guidelines I.C.4.a.2); a written type wins.
+    row!("Diabetic neuropathy.", O, codes & ["E11.40"], not & ["G62.9"], excluded & []),
+    row!("Diabetic nephropathy.", O, codes & ["E11.21"], not & ["N28.9"], excluded & []),
+    row!("Diabetic gastroparesis.", O, codes & ["E11.43"], not & ["E13.43"], excluded & []),
+    row!("Type 1 diabetes with diabetic neuropathy.", O, codes & ["E10.40"], not & ["E11.40"], excluded & []),
+    // The "2" of type 2 in E11.22's words is no CKD stage 2.
+    row!("Diabetic kidney disease.", O, codes & ["E11.22"], not & ["N18.2"], excluded & []),
+    // An eye 7th character: unspecified when no eye is written, bilateral for "both eyes".
+    row!("NPDR.", O, codes & ["E11.3299"], not & ["E11.3291"], excluded & []),
+    row!("Moderate NPDR in both eyes.", O, codes & ["E11.3393"], not & ["E11.3391"], excluded & []),
+    // A phrase naming a code lends its words as a whole: "septic shock" (R65.21 "Severe sepsis with septic
+    // shock") makes no "severe abdominal pain" (R10.0).
+    row!(
+        "Abdominal pain that progressed to septic shock.",
+        I,
+        codes & ["R10.9", "R65.21"],
+        not & ["R10.0"],
+        excluded & []
+    ),
     row!("Gross hematuria.", O, codes & ["R31.0"], not & ["R31.9"], excluded & []),
     row!("Diverticulitis.", O, codes & ["K57.92"]),
     // The diverticulitis code includes the diverticulosis it arises in; the colon is the large intestine.
