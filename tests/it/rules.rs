@@ -215,6 +215,10 @@ const ROWS: &[Row] = &[
     row!("Type 1 diabetes with diabetic neuropathy.", O, codes & ["E10.40"], not & ["E11.40"], excluded & []),
     // The "2" of type 2 in E11.22's words is no CKD stage 2.
     row!("Diabetic kidney disease.", O, codes & ["E11.22"], not & ["N18.2"], excluded & []),
+    // Statuses and wordings a coder codes from the words: dialysis now, a replaced valve, epididymo-orchitis.
+    row!("ESRD on HD.", O, codes & ["N18.6", "Z99.2"], not & [], excluded & []),
+    row!("History of aortic valve replacement.", O, codes & ["Z95.2"], not & [], excluded & []),
+    row!("Right orchiepididymitis.", O, codes & ["N45.3"], not & ["N45.2"], excluded & []),
     // An eye 7th character: unspecified when no eye is written, bilateral for "both eyes".
     row!("NPDR.", O, codes & ["E11.3299"], not & ["E11.3291"], excluded & []),
     row!("Moderate NPDR in both eyes.", O, codes & ["E11.3393"], not & ["E11.3391"], excluded & []),
