@@ -461,7 +461,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         if hi - lo + 1 > used.len() + SLACK.max(used.len()) {
             return None;
         }
-        if !self.segments_ok(used, anchor as usize) {
+        if !self.segments_ok(used, anchor as usize, &[]) {
             return None;
         }
         if self.from_count[hi] != self.from_count[lo] && self.secondary != 0 && words.contains(&self.secondary) {
@@ -491,8 +491,9 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
     }
 
     /// Positions in several comma-separated segments: the segment with most of them is the core; the others
-    /// must be next to it and hold nothing but modifiers.
-    pub(super) fn segments_ok(&self, used: &[u32], anchor: usize) -> bool {
+    /// must be next to it and hold nothing but modifiers, or the positions in `adds` (the side and site a
+    /// refinement reads after a comma: "otitis media, right ear").
+    pub(super) fn segments_ok(&self, used: &[u32], anchor: usize, adds: &[u32]) -> bool {
         let first_seg = self.segment[used[0] as usize];
         if used.iter().all(|&p| self.segment[p as usize] == first_seg) {
             return true;
@@ -520,7 +521,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             let mut any = false;
             for p in from..to {
                 any = true;
-                if self.words_at(p).iter().any(|w| !self.lex.modifiers.contains(w)) {
+                if !adds.contains(&(p as u32)) && self.words_at(p).iter().any(|w| !self.lex.modifiers.contains(w)) {
                     return false;
                 }
             }

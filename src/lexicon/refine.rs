@@ -45,6 +45,11 @@ impl Matcher<'_, '_, '_> {
     /// written at a position (see `bilateral`).
     pub(super) fn refine(&self, node: CodeId, positions: &[u32], assumed: Option<(u32, u32)>) -> Option<Refined> {
         if self.is_coding_leaf(node) {
+            // A term that names the unspecified side itself ("cerumen impaction" is H61.20 "Impacted cerumen,
+            // unspecified ear") takes the side written beside it from the code above it.
+            if let Some(sided) = self.side_of_unspecified_leaf(node, positions, assumed) {
+                return Some(sided);
+            }
             return Some((node, Vec::new(), 0));
         }
         let base = &self.lex.code_words[node as usize];
@@ -178,7 +183,7 @@ impl Matcher<'_, '_, '_> {
             all.extend(positions.iter().copied().chain(found.iter().copied()));
             all.sort_unstable();
             all.dedup();
-            if !self.segments_ok(&all, lo) {
+            if !self.segments_ok(&all, lo, &found) {
                 continue;
             }
             let numbers_attached = found.iter().zip(&extra).all(|(&p, &w)| {
@@ -214,6 +219,30 @@ impl Matcher<'_, '_, '_> {
             (None, None, Some((_, _, id))) => Some((id, Vec::new(), 0)),
             (None, None, None) => None,
         }
+    }
+
+    /// For a leaf the classification calls unspecified on its side axis (a sibling names the right or the left),
+    /// the sibling the words beside the match support, refined from the parent; `None` when they name no side.
+    fn side_of_unspecified_leaf(
+        &self,
+        leaf: CodeId,
+        positions: &[u32],
+        assumed: Option<(u32, u32)>,
+    ) -> Option<Refined> {
+        let code = self.codes.code(leaf);
+        let parent = code.parent?;
+        if !contains_ignore_case(&code.description, "unspecified") {
+            return None;
+        }
+        let (right, left) = (self.lex.axis.right?, self.lex.axis.left?);
+        let sided = |id: &CodeId| self.lex.code_words[*id as usize].iter().any(|w| *w == right || *w == left);
+        if !self.codes.code(parent).children.iter().any(sided) {
+            return None;
+        }
+        // Only a side: "complete" of "complete left bundle branch block" is no sibling of I44.7 to move to.
+        let refined = self.refine(parent, positions, assumed)?;
+        (refined.0 != leaf && refined.2 > 0 && sided(&refined.0) && self.codes.code(refined.0).parent == Some(parent))
+            .then_some(refined)
     }
 
     /// The codes of a match written as bilateral ("bilateral" or "both") that `refine` did not already give a

@@ -219,6 +219,12 @@ const ROWS: &[Row] = &[
     row!("ESRD on HD.", O, codes & ["N18.6", "Z99.2"], not & [], excluded & []),
     row!("History of aortic valve replacement.", O, codes & ["Z95.2"], not & [], excluded & []),
     row!("Right orchiepididymitis.", O, codes & ["N45.3"], not & ["N45.2"], excluded & []),
+    // A side and site written after a comma, as problem lists write them.
+    row!("Otitis media, right ear.", O, codes & ["H66.91"], not & ["H66.90"], excluded & []),
+    row!("Rotator cuff tear, right shoulder.", O, codes & ["M75.101"], not & ["M75.100"], excluded & []),
+    row!("Impacted cerumen, left ear.", O, codes & ["H61.22"], not & ["H61.20"], excluded & []),
+    // A side is all a leaf called unspecified takes from its parent: complete LBBB is not complete AV block.
+    row!("Complete left bundle branch block.", O, codes & ["I44.7"], not & ["I44.2"], excluded & []),
     // An eye 7th character: unspecified when no eye is written, bilateral for "both eyes".
     row!("NPDR.", O, codes & ["E11.3299"], not & ["E11.3291"], excluded & []),
     row!("Moderate NPDR in both eyes.", O, codes & ["E11.3393"], not & ["E11.3391"], excluded & []),
