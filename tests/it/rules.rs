@@ -219,6 +219,7 @@ const ROWS: &[Row] = &[
     row!("ESRD on HD.", O, codes & ["N18.6", "Z99.2"], not & [], excluded & []),
     row!("History of aortic valve replacement.", O, codes & ["Z95.2"], not & [], excluded & []),
     row!("Right orchiepididymitis.", O, codes & ["N45.3"], not & ["N45.2"], excluded & []),
+    row!("Kidney infection.", O, codes & ["N15.9"], not & ["N28.9"], excluded & []),
     // A side and site written after a comma, as problem lists write them.
     row!("Otitis media, right ear.", O, codes & ["H66.91"], not & ["H66.90"], excluded & []),
     row!("Rotator cuff tear, right shoulder.", O, codes & ["M75.101"], not & ["M75.100"], excluded & []),
