@@ -50,6 +50,12 @@ EPOCHS = 40
 BATCH = 256
 LR = 1e-3
 L2 = 1e-3
+# Weight decay of the two subword embedding tables (context, description), ten times the rest. With the rest's
+# decay the bags learned CodiEsp's wording of accepted and rejected codes and left half of 60 plainly documented US
+# diagnoses ("Obstructive sleep apnea.", "Hypertensive urgency.") under the threshold while adding nothing on dev
+# (dev F1 0.4762 against 0.4751 without the bags); with it, 56 of the 60 are suggested and dev F1 is 0.4756 (mean of
+# two seeds 0.4757). tests/it/scorer.rs holds those 60 notes.
+L2_EMBED = 1e-2
 CONTEXT_LEN = 48
 DESCRIPTION_LEN = 16
 VOCAB = 8000
@@ -205,7 +211,7 @@ class Model:
             grads[name] = ge
         self.t += 1
         for k in self.p:
-            gk = grads[k] + L2 * self.p[k]
+            gk = grads[k] + (L2_EMBED if k in ("E1", "E2") else L2) * self.p[k]
             self.m[k] = 0.9 * self.m[k] + 0.1 * gk
             self.v[k] = 0.999 * self.v[k] + 0.001 * gk * gk
             mh = self.m[k] / (1 - 0.9 ** self.t)

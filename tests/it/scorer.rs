@@ -210,3 +210,91 @@ fn an_injury_nos_is_kept_when_the_named_injury_is_rejected() {
     assert_eq!(coded(&[]), ["S93.401A"]);
     assert_eq!(coded(&[("S93.401A", 0.1)]), ["S99.911A"]);
 }
+
+/// Sixty plainly documented diagnoses as a US assessment writes them, one per note, with the code a coder assigns.
+/// The CodiEsp-trained scorer must not leave them under its threshold: a model whose subword bags learned
+/// CodiEsp's wording of the codes its coders rejected once suggested only 31 of them (obstructive sleep apnea
+/// 0.17, hypertensive urgency 0.11), which is why `train.py` decays the embedding tables harder.
+const US_ASSESSMENTS: &[(&str, &str)] = &[
+    ("Atrial fibrillation.", "I48.91"),
+    ("Persistent atrial fibrillation.", "I48.19"),
+    ("NSTEMI.", "I21.4"),
+    ("HFrEF.", "I50.20"),
+    ("Hypertensive urgency.", "I16.0"),
+    ("Hypertensive crisis.", "I16.9"),
+    ("Obstructive sleep apnea.", "G47.33"),
+    ("Peripheral arterial disease.", "I73.9"),
+    ("Constipation.", "K59.00"),
+    ("Cough.", "R05.9"),
+    ("Influenza.", "J11.1"),
+    ("Cholelithiasis.", "K80.20"),
+    ("Fatty liver.", "K76.0"),
+    ("Herpes zoster.", "B02.9"),
+    ("Dementia.", "F03.90"),
+    ("Encephalopathy.", "G93.40"),
+    ("Schizophrenia.", "F20.9"),
+    ("Social anxiety disorder.", "F40.10"),
+    ("Tobacco use.", "Z72.0"),
+    ("Cannabis use.", "F12.90"),
+    ("Alcohol use disorder, severe.", "F10.20"),
+    ("Opioid use disorder, moderate.", "F11.20"),
+    ("Wheezing.", "R06.2"),
+    ("Sore throat.", "J02.9"),
+    ("Urticaria.", "L50.9"),
+    ("Goiter.", "E04.9"),
+    ("Unsteady gait.", "R26.81"),
+    ("Right hip fracture.", "S72.001A"),
+    ("Corneal abrasion, right eye.", "S05.01XA"),
+    ("Essential hypertension.", "I10"),
+    ("Hyperlipidemia.", "E78.5"),
+    ("Type 2 diabetes mellitus.", "E11.9"),
+    ("GERD.", "K21.9"),
+    ("Hypothyroidism.", "E03.9"),
+    ("Major depressive disorder, recurrent, moderate.", "F33.1"),
+    ("Generalized anxiety disorder.", "F41.1"),
+    ("Asthma.", "J45.909"),
+    ("COPD.", "J44.9"),
+    ("Urinary tract infection.", "N39.0"),
+    ("Low back pain.", "M54.50"),
+    ("Osteoporosis.", "M81.0"),
+    ("Gout.", "M10.9"),
+    ("Insomnia.", "G47.00"),
+    ("Allergic rhinitis.", "J30.9"),
+    ("Vitamin D deficiency.", "E55.9"),
+    ("Iron deficiency anemia.", "D50.9"),
+    ("Benign prostatic hyperplasia.", "N40.0"),
+    ("Kidney stone.", "N20.0"),
+    ("Chest pain.", "R07.9"),
+    ("Syncope.", "R55"),
+    ("Dizziness.", "R42"),
+    ("Headache.", "R51.9"),
+    ("Nausea and vomiting.", "R11.2"),
+    ("Diarrhea.", "R19.7"),
+    ("Obesity.", "E66.9"),
+    ("Coronary artery disease.", "I25.10"),
+    ("Pneumonia.", "J18.9"),
+    ("Cellulitis.", "L03.90"),
+    ("Migraine.", "G43.909"),
+    ("Chronic kidney disease stage 3a.", "N18.31"),
+];
+
+#[test]
+fn the_model_suggests_plainly_documented_us_diagnoses() {
+    let scorer =
+        OnnxScorer::new(runtime(), &model_bytes(), "models/scorer.onnx", FeatureExtractor::embedded().unwrap(), 1)
+            .unwrap();
+    let engine = cac::Engine::builder(crate::common::codeset()).scorer(Box::new(scorer)).build().unwrap();
+    let missed: Vec<String> = US_ASSESSMENTS
+        .iter()
+        .filter_map(|(diagnosis, code)| {
+            let note = cac::Note::new("us", format!("ASSESSMENT AND PLAN:\n1. {diagnosis}\n"))
+                .with_setting(cac::Setting::Outpatient);
+            let coded = engine.code(&note).unwrap();
+            (!coded.codes.iter().any(|s| s.code == *code)).then(|| {
+                let score = coded.excluded.iter().find(|e| e.suggestion.code == *code).map(|e| e.suggestion.score);
+                format!("{diagnosis} {code} {score:?}")
+            })
+        })
+        .collect();
+    assert!(missed.len() <= 6, "{} of {} not suggested: {missed:?}", missed.len(), US_ASSESSMENTS.len());
+}
