@@ -56,7 +56,7 @@ pub(super) struct Matcher<'l, 'd, 'a> {
     named: Vec<Option<CodeId>>,
     /// The last position of the phrase that supplied a position's words (the position itself otherwise), so
     /// that evidence covers the whole phrase ("abdominal pain", not "abdominal").
-    phrase_end: Vec<u32>,
+    pub(super) phrase_end: Vec<u32>,
     direct: Vec<Hit>,
     /// How many "from" positions there are up to each position, and the word id of "secondary": a metastasis
     /// "from" a site names the primary, so a secondary-neoplasm term never reads its site across a "from"

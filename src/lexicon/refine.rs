@@ -31,6 +31,26 @@ const REFINE_WINDOW: usize = 8;
 /// How far before and after a match "bilateral" or "both" is read as its side (see `bilateral`).
 const BILATERAL_BEFORE: usize = 3;
 const BILATERAL_AFTER: usize = 4;
+/// Paired sites written in the plural: both of them, when no side is written.
+const PAIRED_PLURALS: &[&str] = &[
+    "limbs",
+    "legs",
+    "arms",
+    "eyes",
+    "ears",
+    "knees",
+    "hips",
+    "hands",
+    "feet",
+    "shoulders",
+    "ankles",
+    "wrists",
+    "elbows",
+    "thighs",
+    "calves",
+    "heels",
+    "extremities",
+];
 /// Categories with at most this many codes below have the words all of them add read as implied (see `refine`).
 const COMMON_AXIS: usize = 8;
 
@@ -205,9 +225,21 @@ impl Matcher<'_, '_, '_> {
                 };
                 (kind, c.code.len())
             };
+            // Last, the code more of whose own words the sentence writes: "pain in both hands" is the hands' M79.641
+            // and M79.642, not the fingers' M79.644 and M79.645, though the category's name holds both words.
+            let written = |id: CodeId| {
+                self.lex.code_words[id as usize]
+                    .iter()
+                    .filter(|w| (from..to).any(|p| self.clause[p] == clause && self.words_at(p).contains(w)))
+                    .count()
+            };
             let better = match &best {
                 None => true,
-                Some((n, b, _)) => extra.len() > *n || (extra.len() == *n && rank(id) < rank(*b)),
+                Some((n, b, _)) => {
+                    extra.len() > *n
+                        || (extra.len() == *n
+                            && (rank(id) < rank(*b) || (rank(id) == rank(*b) && written(id) > written(*b))))
+                }
             };
             if better {
                 best = Some((extra.len(), id, found.clone()));
@@ -273,19 +305,28 @@ impl Matcher<'_, '_, '_> {
         let (lo, hi) = (positions[0] as usize, *positions.last()? as usize);
         // Just before the term ("bilateral knee pain") or just after it ("pain in both wrists"): a "both" further
         // off belongs to something else.
-        let at = (lo.saturating_sub(BILATERAL_BEFORE)..(hi + BILATERAL_AFTER + 1).min(self.len())).find(|&p| {
+        let written = (lo.saturating_sub(BILATERAL_BEFORE)..(hi + BILATERAL_AFTER + 1).min(self.len())).find(|&p| {
             self.clause[p] == self.clause[lo]
                 && self.spread_count[p] == self.spread_count[lo]
                 && self.words_at(p).iter().any(said)
-        })?;
-        // After the term, nothing between may start another item: "knee pain and both hands swollen" is no
-        // bilateral knee pain. Before it, "bilateral foot and ankle pain" is both sides of each.
-        if at > hi
-            && (self.segment[hi] != self.segment[at]
-                || (hi + 1..at).any(|p| matches!(self.doc.norm(self.tok[p]), "and" | "or" | "with")))
-        {
-            return None;
-        }
+        });
+        let at = match written {
+            // After the term, nothing between may start another item: "knee pain and both hands swollen" is no
+            // bilateral knee pain. Before it, "bilateral foot and ankle pain" is both sides of each.
+            Some(at)
+                if at > hi
+                    && (self.segment[hi] != self.segment[at]
+                        || (hi + 1..at).any(|p| matches!(self.doc.norm(self.tok[p]), "and" | "or" | "with"))) =>
+            {
+                return None;
+            }
+            Some(at) => at,
+            // A paired site in the plural is both of them: "pain in the lower limbs" is each leg's pain.
+            None => {
+                let end = positions.iter().map(|&p| self.phrase_end[p as usize] as usize).max().unwrap_or(hi).max(hi);
+                (lo..=end).find(|&p| PAIRED_PLURALS.contains(&self.doc.norm(self.tok[p])))?
+            }
+        };
         let at = at as u32;
         let one = |side: u32| {
             let (id, found, n) = self.refine(node, positions, Some((side, at)))?;

@@ -220,6 +220,11 @@ const ROWS: &[Row] = &[
     row!("History of aortic valve replacement.", O, codes & ["Z95.2"], not & [], excluded & []),
     row!("Right orchiepididymitis.", O, codes & ["N45.3"], not & ["N45.2"], excluded & []),
     row!("Kidney infection.", O, codes & ["N15.9"], not & ["N28.9"], excluded & []),
+    // A paired site in the plural is both sides (Guidelines I.B.13); the hand is not its fingers.
+    row!("Pain in the lower limbs.", O, codes & ["M79.604", "M79.605"], not & ["M79.606"], excluded & []),
+    row!("Pain in both hands.", O, codes & ["M79.641", "M79.642"], not & ["M79.644", "M79.645"], excluded & []),
+    row!("Dry eyes.", O, codes & ["H04.123"], not & ["H04.129"], excluded & []),
+    row!("Bilateral ankle swelling.", O, codes & ["M25.471", "M25.472"], not & ["M25.474", "M25.475"], excluded & []),
     // A side and site written after a comma, as problem lists write them.
     row!("Otitis media, right ear.", O, codes & ["H66.91"], not & ["H66.90"], excluded & []),
     row!("Rotator cuff tear, right shoulder.", O, codes & ["M75.101"], not & ["M75.100"], excluded & []),
@@ -383,7 +388,8 @@ const ROWS: &[Row] = &[
     row!("Varicose veins of the left leg.", O, codes & ["I83.92"], not & ["I83.90"], excluded & []),
     // Varicose veins with nothing more said are the asymptomatic ones, never those with an ulcer.
     row!("Varicose veins of lower extremity.", O, codes & ["I83.90"], not & ["I83.009"], excluded & []),
-    row!("Varices in the lower limbs.", O, codes & ["I83.90"]),
+    // Both legs in the plural: the bilateral code.
+    row!("Varices in the lower limbs.", O, codes & ["I83.93"], not & ["I83.90"], excluded & []),
     row!("Varicose veins of right lower extremity with ulcer of the calf.", O, codes & ["I83.012"]),
     // Index defaults for everyday words.
     row!("History of hyperlipemia.", O, codes & ["E78.5"]),
