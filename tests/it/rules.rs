@@ -225,6 +225,9 @@ const ROWS: &[Row] = &[
     row!("Pain in both hands.", O, codes & ["M79.641", "M79.642"], not & ["M79.644", "M79.645"], excluded & []),
     row!("Dry eyes.", O, codes & ["H04.123"], not & ["H04.129"], excluded & []),
     row!("Bilateral ankle swelling.", O, codes & ["M25.471", "M25.472"], not & ["M25.474", "M25.475"], excluded & []),
+    // The eye by its abbreviation: OD right, OS left, OU both.
+    row!("Retinal hemorrhage OD.", O, codes & ["H35.61"], not & ["H35.60"], excluded & []),
+    row!("Retinal hemorrhage, RE.", O, codes & ["H35.61"], not & ["H35.60"], excluded & []),
     // A side and site written after a comma, as problem lists write them.
     row!("Otitis media, right ear.", O, codes & ["H66.91"], not & ["H66.90"], excluded & []),
     row!("Rotator cuff tear, right shoulder.", O, codes & ["M75.101"], not & ["M75.100"], excluded & []),
