@@ -394,14 +394,26 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                     if chosen.iter().any(|&q| self.named[q as usize].is_some_and(sibling)) {
                         continue;
                     }
-                    // A phrase of several words naming a code lends that code's words as a whole, not one of them:
-                    // "septic shock" (R65.21 "Severe sepsis with septic shock") gives no "severe" to the abdominal
-                    // pain written before it (R10.0 "severe abdominal pain").
+                    // A phrase of several words naming a code, or an abbreviation of several, lends that code's words
+                    // as a whole, not one of them: "septic shock" (R65.21 "Severe sepsis with septic shock") gives no
+                    // "severe" to the abdominal pain written before it (R10.0 "severe abdominal pain"), nor "AMI"
+                    // its "myocardial" to the heart disease beside it (I51.5 "myocardial disease").
                     let lends_one = |q: u32| {
                         let end = self.phrase_end[q as usize];
-                        self.named[q as usize].is_some()
-                            && end > q
-                            && chosen.iter().filter(|&&c| (q..=end).contains(&c)).count() == 1
+                        let phrase = self.named[q as usize].is_some() && end > q;
+                        let abbreviation = self.named[q as usize].is_none()
+                            && self.expanded[q as usize]
+                            && self.words_at(q as usize).len() > 2;
+                        // The abbreviation's own written word ("hepatocellular" for "hepatocellular carcinoma") is
+                        // not lent.
+                        if !phrase && !abbreviation {
+                            return false;
+                        }
+                        let mut taken = chosen.iter().enumerate().filter(|(_, c)| (q..=end).contains(c));
+                        match (taken.next(), taken.next()) {
+                            (Some((k, _)), None) => phrase || entry.words[k] != self.ids[q as usize],
+                            _ => false,
+                        }
                     };
                     if chosen.len() > 1 && chosen.iter().any(|&q| lends_one(q)) {
                         continue;
@@ -466,6 +478,17 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         }
         if self.from_count[hi] != self.from_count[lo] && self.secondary != 0 && words.contains(&self.secondary) {
             return None;
+        }
+        // Nor is a site written before a malignancy the site of the metastases written after it: "lung cancer with
+        // metastases to the brain" has no secondary of the lung.
+        if self.secondary != 0 {
+            if let Some(k) = words.iter().position(|&w| w == self.secondary) {
+                let at = chosen[k] as usize;
+                let site = used.iter().map(|&p| p as usize).filter(|&p| p < at).min();
+                if site.is_some_and(|site| (site + 1..at).any(|p| MALIGNANCY.contains(&self.doc.norm(self.tok[p])))) {
+                    return None;
+                }
+            }
         }
         if self.spread_count[hi] != self.spread_count[lo] || self.negation_count[hi] != self.negation_count[lo] {
             return None;
@@ -777,22 +800,15 @@ fn is_subset(small: &[u32], big: &[u32]) -> bool {
     true
 }
 
+/// Words that name a malignancy (a primary, when a site precedes them).
+const MALIGNANCY: &[&str] =
+    &["carcinoma", "adenocarcinoma", "cancer", "melanoma", "sarcoma", "lymphoma", "malignancy", "tumor", "neoplasm"];
+
 /// Running count of spread markers over a stream of normalized words and their clauses (see
 /// `Matcher::spread_count`). "Spread to" counts only after a malignancy word in its clause: "cellulitis spreading
 /// to the thigh" is one condition with its site.
 fn spread_markers<'s>(norm: impl Fn(usize) -> &'s str, clause: &[u32]) -> Vec<u32> {
     const METASTATIC: &[&str] = &["metastatic", "metastasizing", "metastasized"];
-    const MALIGNANCY: &[&str] = &[
-        "carcinoma",
-        "adenocarcinoma",
-        "cancer",
-        "melanoma",
-        "sarcoma",
-        "lymphoma",
-        "malignancy",
-        "tumor",
-        "neoplasm",
-    ];
     let mut marker = vec![false; clause.len()];
     for p in 1..clause.len() {
         if norm(p) != "to" {

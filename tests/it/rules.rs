@@ -225,6 +225,18 @@ const ROWS: &[Row] = &[
     row!("Pain in both hands.", O, codes & ["M79.641", "M79.642"], not & ["M79.644", "M79.645"], excluded & []),
     row!("Dry eyes.", O, codes & ["H04.123"], not & ["H04.129"], excluded & []),
     row!("Bilateral ankle swelling.", O, codes & ["M25.471", "M25.472"], not & ["M25.474", "M25.475"], excluded & []),
+    // Acute abdominal pain is abdominal pain, not the acute abdomen.
+    row!("Acute abdominal pain.", O, codes & ["R10.9"], not & ["R10.0"], excluded & []),
+    // An abbreviation lends its words as a whole: AMI's "myocardial" is no myocardial disease (I51.5).
+    row!("Ischemic heart disease with AMI.", I, codes & ["I25.9"], not & ["I51.5"], excluded & []),
+    row!("Hepatocellular carcinoma.", I, codes & ["C22.0"], not & ["C80.1"], excluded & []),
+    row!(
+        "Lung cancer with mets to the brain.",
+        I,
+        codes & ["C34.90", "C79.31"],
+        not & ["C71.9"],
+        excluded & [("D49.6", "less_specific")]
+    ),
     // The eye by its abbreviation: OD right, OS left, OU both.
     row!("Retinal hemorrhage OD.", O, codes & ["H35.61"], not & ["H35.60"], excluded & []),
     row!("Retinal hemorrhage, RE.", O, codes & ["H35.61"], not & ["H35.60"], excluded & []),
