@@ -124,6 +124,9 @@ fn assertion_table() {
         ("Urinalysis showed glycosuria, microhematuria and negative nitrites.", "nitrites", flags!(negated)),
         ("Admitted for hemoptysis with a negative chest CT.", "hemoptysis", flags!()),
         ("Serology for HIV and hepatitis C negative.", "hepatitis C", flags!(negated)),
+        // "was negative" looks back; "was negative for" governs what follows.
+        ("Serology was negative for hepatitis C.", "hepatitis C", flags!(negated)),
+        ("Blood cultures were negative for bacteremia.", "bacteremia", flags!(negated)),
         ("At 3 years she presented absence seizures.", "absence seizures", flags!()),
         ("Absence of fever.", "fever", flags!(negated)),
         ("PAST MEDICAL HISTORY: Hypertension, diabetes.", "diabetes", flags!(historical)),
