@@ -225,6 +225,8 @@ const ROWS: &[Row] = &[
     row!("Pain in both hands.", O, codes & ["M79.641", "M79.642"], not & ["M79.644", "M79.645"], excluded & []),
     row!("Dry eyes.", O, codes & ["H04.123"], not & ["H04.129"], excluded & []),
     row!("Bilateral ankle swelling.", O, codes & ["M25.471", "M25.472"], not & ["M25.474", "M25.475"], excluded & []),
+    // Where a pain radiates is its course, not a second pain.
+    row!("Epigastric pain radiating to the back.", O, codes & ["R10.13"], not & ["M54.9"], excluded & []),
     // Acute abdominal pain is abdominal pain, not the acute abdomen.
     row!("Acute abdominal pain.", O, codes & ["R10.9"], not & ["R10.0"], excluded & []),
     // An abbreviation lends its words as a whole: AMI's "myocardial" is no myocardial disease (I51.5).
