@@ -236,6 +236,9 @@ impl Engine {
             });
         }
         let mut coded = self.rules.finalize(&cx, &mut candidates, &scores, self.min_score);
+        if let Some(bmi) = coding::bmi::suggest(&self.codes, &coded.codes, || self.cdi.bmi(&doc)) {
+            coded.codes.push(bmi);
+        }
         let input = coding::procedures::ProcedureInput {
             table: &self.procedures,
             doc: &doc,

@@ -96,6 +96,22 @@ impl CdiRules {
         }
     }
 
+    /// The adult BMI the note measures, its last reading, with its evidence: what `coding::bmi` codes beside a
+    /// weight diagnosis. `None` when no BMI is read, or when the note gives it as a percentile (a child's).
+    pub fn bmi(&self, doc: &Document<'_>) -> Option<(f64, crate::suggestion::Evidence)> {
+        let bmi = self.indicators.analytes.iter().position(|a| a.name == "bmi")?;
+        let measurements = values::read(doc, &self.indicators.analytes, &self.indicators.first_words);
+        let last = measurements.iter().filter(|m| m.analyte == bmi).last()?;
+        let first = doc.tokens().partition_point(|t| t.bytes.0 < last.bytes.0);
+        let sentence = doc.sentence_of(first.min(doc.tokens().len().saturating_sub(1)));
+        let last_token = sentence.last.min(doc.tokens().len());
+        if (sentence.first..last_token).any(|t| matches!(doc.norm(t), "percentile" | "percentiles")) {
+            return None;
+        }
+        let text = &doc.text()[last.bytes.0..last.bytes.1];
+        Some((last.value, crate::suggestion::Evidence::new(last.span, text, Default::default())))
+    }
+
     /// Every gap of the note, highest priority first.
     pub fn gaps(&self, input: CdiInput<'_, '_>) -> Vec<Gap> {
         let diagnoses: Vec<&Suggestion> = input.suggested.iter().filter(|s| s.system == ICD10CM).collect();

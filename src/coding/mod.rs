@@ -23,6 +23,7 @@
 //! Candidates are proposed before scoring so that every rule's output is scored the same way, and the final
 //! selection happens after. Nothing is dropped silently: every candidate that is not suggested is reported with
 //! its reason, so a coder can see what cac read and set aside.
+pub mod bmi;
 mod combine;
 mod excludes;
 mod history;

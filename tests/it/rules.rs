@@ -225,6 +225,11 @@ const ROWS: &[Row] = &[
     row!("Pain in both hands.", O, codes & ["M79.641", "M79.642"], not & ["M79.644", "M79.645"], excluded & []),
     row!("Dry eyes.", O, codes & ["H04.123"], not & ["H04.129"], excluded & []),
     row!("Bilateral ankle swelling.", O, codes & ["M25.471", "M25.472"], not & ["M25.474", "M25.475"], excluded & []),
+    // BMI (Z68) beside the weight diagnosis it qualifies, never alone, never for a child's percentile.
+    row!("Obesity, BMI 35.", O, codes & ["E66.9", "Z68.35"], not & [], excluded & []),
+    row!("Morbid obesity, BMI 42.", O, codes & ["E66.01", "Z68.41"], not & [], excluded & []),
+    row!("BMI 41.2.", O, codes & [], not & ["Z68.41"], excluded & []),
+    row!("Childhood obesity, BMI 97th percentile.", O, codes & ["E66.9"], not & ["Z68.1", "Z68.54"], excluded & []),
     // Where a pain radiates is its course, not a second pain.
     row!("Epigastric pain radiating to the back.", O, codes & ["R10.13"], not & ["M54.9"], excluded & []),
     // Acute abdominal pain is abdominal pain, not the acute abdomen.
