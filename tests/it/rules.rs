@@ -225,6 +225,11 @@ const ROWS: &[Row] = &[
     row!("Pain in both hands.", O, codes & ["M79.641", "M79.642"], not & ["M79.644", "M79.645"], excluded & []),
     row!("Dry eyes.", O, codes & ["H04.123"], not & ["H04.129"], excluded & []),
     row!("Bilateral ankle swelling.", O, codes & ["M25.471", "M25.472"], not & ["M25.474", "M25.475"], excluded & []),
+    // Long-term drug therapy (Z79) from the drug a note names; not a drug stopped, held or an allergy.
+    row!("Atrial fibrillation on Eliquis.", O, codes & ["I48.91", "Z79.01"], not & [], excluded & []),
+    row!("Type 2 diabetes on metformin.", O, codes & ["E11.9", "Z79.84"], not & [], excluded & []),
+    row!("Warfarin was stopped.", O, codes & [], not & ["Z79.01"], excluded & []),
+    row!("She is allergic to warfarin.", O, codes & [], not & ["Z79.01"], excluded & []),
     // BMI (Z68) beside the weight diagnosis it qualifies, never alone, never for a child's percentile.
     row!("Obesity, BMI 35.", O, codes & ["E66.9", "Z68.35"], not & [], excluded & []),
     row!("Morbid obesity, BMI 42.", O, codes & ["E66.01", "Z68.41"], not & [], excluded & []),
