@@ -53,7 +53,7 @@ pub(super) struct Matcher<'l, 'd, 'a> {
     words: Vec<u32>,
     expanded: Vec<bool>,
     /// The code a lexicon term named, at the position whose words it supplied.
-    named: Vec<Option<CodeId>>,
+    pub(super) named: Vec<Option<CodeId>>,
     /// The last position of the phrase that supplied a position's words (the position itself otherwise), so
     /// that evidence covers the whole phrase ("abdominal pain", not "abdominal").
     pub(super) phrase_end: Vec<u32>,

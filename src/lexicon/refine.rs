@@ -178,11 +178,15 @@ impl Matcher<'_, '_, '_> {
                     found.push(lo as u32);
                     continue;
                 }
+                // A number a term naming another code brings is that code's ("diabetes" names E11, "Type 2
+                // diabetes mellitus": its 2 is no CKD stage).
+                let numeric = self.lex.words.name(w).starts_with(|c: char| c.is_ascii_digit());
                 let at = (from..to)
                     .filter(|&p| {
                         self.clause[p] == clause
                             && self.spread_count[p] == self.spread_count[lo]
                             && self.words_at(p).contains(&w)
+                            && !(numeric && self.named[p].is_some_and(|n| n != node))
                     })
                     .min_by_key(|&p| p.abs_diff(lo).min(p.abs_diff(hi)));
                 match at {
@@ -253,8 +257,11 @@ impl Matcher<'_, '_, '_> {
         }
     }
 
-    /// For a leaf the classification calls unspecified on its side axis (a sibling names the right or the left),
-    /// the sibling the words beside the match support, refined from the parent; `None` when they name no side.
+    /// For a leaf the classification calls unspecified on one axis ("Impacted cerumen, unspecified ear", "Major
+    /// depressive disorder, single episode, unspecified"), the sibling the words beside the match support on that
+    /// axis, refined from the parent: a code whose description is the leaf's up to "unspecified" and names the
+    /// axis instead ("..., left ear", "..., moderate"). `None` when the words name none. Other siblings are other
+    /// conditions: "complete" of "complete left bundle branch block" is no reason to leave I44.7 for I44.2.
     fn side_of_unspecified_leaf(
         &self,
         leaf: CodeId,
@@ -263,18 +270,29 @@ impl Matcher<'_, '_, '_> {
     ) -> Option<Refined> {
         let code = self.codes.code(leaf);
         let parent = code.parent?;
-        if !contains_ignore_case(&code.description, "unspecified") {
+        let lower = code.description.to_ascii_lowercase();
+        let stem = &code.description[..lower.rfind(", unspecified")?];
+        // The note must write what the parent names, beyond an abbreviation naming the leaf: "MDD, recurrent,
+        // moderate" reads F32.9 "... single episode, unspecified" from "MDD", but writes no episode of F32
+        // "Depressive episode"; its F33.1 is read elsewhere.
+        let (lo, hi) = (positions[0] as usize, *positions.last()? as usize);
+        let (from, to) = (lo.saturating_sub(REFINE_WINDOW), (hi + REFINE_WINDOW + 1).min(self.len()));
+        let written = |w: &u32| {
+            (from..to).any(|p| {
+                self.clause[p] == self.clause[lo] && self.named[p] != Some(leaf) && self.words_at(p).contains(w)
+            })
+        };
+        if !self.lex.code_words[parent as usize].iter().all(written) {
             return None;
         }
-        let (right, left) = (self.lex.axis.right?, self.lex.axis.left?);
-        let sided = |id: &CodeId| self.lex.code_words[*id as usize].iter().any(|w| *w == right || *w == left);
-        if !self.codes.code(parent).children.iter().any(sided) {
-            return None;
-        }
-        // Only a side: "complete" of "complete left bundle branch block" is no sibling of I44.7 to move to.
         let refined = self.refine(parent, positions, assumed)?;
-        (refined.0 != leaf && refined.2 > 0 && sided(&refined.0) && self.codes.code(refined.0).parent == Some(parent))
-            .then_some(refined)
+        let sibling = &self.codes.code(refined.0).description;
+        (refined.0 != leaf
+            && refined.2 > 0
+            && sibling.len() > stem.len()
+            && sibling.starts_with(stem)
+            && sibling[stem.len()..].starts_with(','))
+        .then_some(refined)
     }
 
     /// The codes of a match written as bilateral ("bilateral" or "both") that `refine` did not already give a

@@ -256,7 +256,11 @@ const ROWS: &[Row] = &[
     row!("Otitis media, right ear.", O, codes & ["H66.91"], not & ["H66.90"], excluded & []),
     row!("Rotator cuff tear, right shoulder.", O, codes & ["M75.101"], not & ["M75.100"], excluded & []),
     row!("Impacted cerumen, left ear.", O, codes & ["H61.22"], not & ["H61.20"], excluded & []),
-    // A side is all a leaf called unspecified takes from its parent: complete LBBB is not complete AV block.
+    // A leaf called unspecified on one axis takes what the note writes on that axis, from its parent.
+    row!("Otitis media, unspecified, left ear.", O, codes & ["H66.92"], not & ["H66.90"], excluded & []),
+    // The 2 of the type 2 a "diabetes" names is no CKD stage.
+    row!("Diabetes mellitus and chronic renal failure.", O, codes & ["N18.9"], not & ["N18.2"], excluded & []),
+    // Only on its own axis: complete LBBB is not complete AV block.
     row!("Complete left bundle branch block.", O, codes & ["I44.7"], not & ["I44.2"], excluded & []),
     // An eye 7th character: unspecified when no eye is written, bilateral for "both eyes".
     row!("NPDR.", O, codes & ["E11.3299"], not & ["E11.3291"], excluded & []),
