@@ -241,8 +241,10 @@ impl Matcher<'_, '_, '_> {
                 None => true,
                 Some((n, b, _)) => {
                     extra.len() > *n
-                        || (extra.len() == *n
-                            && (rank(id) < rank(*b) || (rank(id) == rank(*b) && written(id) > written(*b))))
+                        || (extra.len() == *n && {
+                            let (mine, theirs) = (rank(id), rank(*b));
+                            mine < theirs || (mine == theirs && written(id) > written(*b))
+                        })
                 }
             };
             if better {
@@ -270,8 +272,7 @@ impl Matcher<'_, '_, '_> {
     ) -> Option<Refined> {
         let code = self.codes.code(leaf);
         let parent = code.parent?;
-        let lower = code.description.to_ascii_lowercase();
-        let stem = &code.description[..lower.rfind(", unspecified")?];
+        let stem = &code.description[..code.description.rfind(", unspecified")?];
         // The note must write what the parent names, beyond an abbreviation naming the leaf: "MDD, recurrent,
         // moderate" reads F32.9 "... single episode, unspecified" from "MDD", but writes no episode of F32
         // "Depressive episode"; its F33.1 is read elsewhere.
@@ -285,14 +286,21 @@ impl Matcher<'_, '_, '_> {
         if !self.lex.code_words[parent as usize].iter().all(written) {
             return None;
         }
+        // Refining from the parent scans all its codes: only when a sibling on the leaf's axis has a word the note
+        // writes and the leaf lacks.
+        let on_axis = |id: CodeId| {
+            let d = &self.codes.code(id).description;
+            id != leaf && d.len() > stem.len() && d.starts_with(stem) && d[stem.len()..].starts_with(',')
+        };
+        let own = &self.lex.code_words[leaf as usize];
+        let worth = self.codes.code(parent).children.iter().any(|&c| {
+            on_axis(c) && self.lex.code_words[c as usize].iter().any(|w| own.binary_search(w).is_err() && written(w))
+        });
+        if !worth {
+            return None;
+        }
         let refined = self.refine(parent, positions, assumed)?;
-        let sibling = &self.codes.code(refined.0).description;
-        (refined.0 != leaf
-            && refined.2 > 0
-            && sibling.len() > stem.len()
-            && sibling.starts_with(stem)
-            && sibling[stem.len()..].starts_with(','))
-        .then_some(refined)
+        (refined.2 > 0 && on_axis(refined.0)).then_some(refined)
     }
 
     /// The codes of a match written as bilateral ("bilateral" or "both") that `refine` did not already give a
