@@ -384,6 +384,9 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                     if !nearest_positions(&pairs, &entry.words, w, p, &mut chosen) {
                         continue;
                     }
+                    if !entry.capitals.is_empty() && !self.in_capitals(entry, &chosen) {
+                        continue;
+                    }
                     // Within its own category a named code is refined from its surroundings, not re-read
                     // from the words it stands for: "left leg DVT" is I82.40 refined to I82.402, never a
                     // sibling such as a calf vein.
@@ -457,6 +460,15 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             start = end;
         }
         hits
+    }
+
+    /// Are the words `entry` writes as acronyms, found at `chosen`, written in capitals (or read through a clinical
+    /// lexicon abbreviation, which carries its own case constraint)?
+    fn in_capitals(&self, entry: &super::Entry, chosen: &[u32]) -> bool {
+        entry.words.iter().zip(chosen).filter(|(w, _)| entry.capitals.contains(w)).all(|(_, &p)| {
+            let written = self.doc.original(self.tok[p as usize]);
+            self.expanded[p as usize] || written.chars().filter(char::is_ascii_uppercase).count() >= 2
+        })
     }
 
     /// Checks the locality rules for a term whose words were found at `chosen` (one position per word of

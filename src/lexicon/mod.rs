@@ -179,6 +179,8 @@ struct Entry {
     /// As written (for telling an exact match from a reordered one).
     order: Box<[u32]>,
     source: TermSource,
+    /// Words read only where the note writes them in capitals ([`terms::CodeTerm::capitals`]).
+    capitals: Box<[u32]>,
 }
 
 /// The compiled lexicon. Immutable; shared by all requests.
@@ -326,13 +328,14 @@ impl Lexicon {
             // a transplant donor. A code whose meaning is the unknown: "Death (unexplained) NOS" (R99) read as
             // "death" would code every death a note reports, whatever its documented cause.
             let needs_circumstance = code.code.starts_with('Z') || UNKNOWN_CAUSE.contains(&code.code.as_str());
-            for (list, source) in terms::code_terms(code, &mut tokens_of) {
-                if needs_circumstance && list.len() < 2 {
+            for term in terms::code_terms(code, &mut tokens_of) {
+                if needs_circumstance && term.words.len() < 2 {
                     continue;
                 }
-                let order: Vec<u32> = list.iter().map(|w| words.intern(w)).collect();
+                let order: Vec<u32> = term.words.iter().map(|w| words.intern(w)).collect();
                 let set = sorted_unique(order.clone());
-                entries.push(Entry { node: id, words: set.into(), order: order.into(), source });
+                let capitals = term.capitals.iter().map(|w| words.intern(w)).collect();
+                entries.push(Entry { node: id, words: set.into(), order: order.into(), source: term.source, capitals });
             }
         }
 

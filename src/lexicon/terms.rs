@@ -41,20 +41,46 @@ pub(crate) fn is_residual(description: &str) -> bool {
     lower.starts_with("other ") || lower.contains("in diseases classified elsewhere")
 }
 
+/// A code-set term: its required words, where they come from, and those of its words it writes as an acronym.
+pub(crate) struct CodeTerm {
+    pub words: Vec<String>,
+    pub source: TermSource,
+    /// Words the term writes in capitals ("HIV", "PIN", "IRIS", "PRES"): read only where the note writes them in
+    /// capitals too. Many acronyms spell a common word, or one once plurals and word forms are folded: the "pins"
+    /// of a fracture fixation are no prostatic intraepithelial neoplasia, the iris of an eye no immune
+    /// reconstitution syndrome, the "pre" of "pre-excitation" no posterior reversible encephalopathy syndrome.
+    pub capitals: Vec<String>,
+}
+
+/// The words `text` writes as acronyms (two capitals or more; not a roman numeral, not "NOS"), as the term's
+/// tokenizer reads them.
+fn acronyms(text: &str, tokenize: &mut dyn FnMut(&str) -> Vec<String>) -> Vec<String> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| {
+            w.chars().filter(char::is_ascii_uppercase).count() >= 2
+                && !w.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L'))
+                && *w != "NOS"
+        })
+        .flat_map(|w| tokenize(w))
+        .collect()
+}
+
 /// The word lists of a code's published terms, each with its source.
-pub(crate) fn code_terms(code: &Code, tokenize: &mut dyn FnMut(&str) -> Vec<String>) -> Vec<(Vec<String>, TermSource)> {
-    let mut out: Vec<(Vec<String>, TermSource)> = Vec::new();
-    let mut push = |words: Vec<String>, source: TermSource| {
-        if !words.is_empty() && !out.iter().any(|(w, _)| *w == words) {
-            out.push((words, source));
-        }
-    };
+pub(crate) fn code_terms(code: &Code, tokenize: &mut dyn FnMut(&str) -> Vec<String>) -> Vec<CodeTerm> {
+    let mut out: Vec<CodeTerm> = Vec::new();
+    let mut push =
+        |words: Vec<String>, source: TermSource, text: &str, tokenize: &mut dyn FnMut(&str) -> Vec<String>| {
+            if !words.is_empty() && !out.iter().any(|t| t.words == words) {
+                let capitals = acronyms(text, tokenize).into_iter().filter(|a| words.contains(a)).collect();
+                out.push(CodeTerm { words, source, capitals });
+            }
+        };
     if !is_residual(&code.description) {
         for (i, text) in variants(&code.description).into_iter().enumerate() {
             let source = if i == 0 { TermSource::Description } else { TermSource::DescriptionVariant };
-            push(required(&phrase_tokens(&tokenize(&text))), source);
+            push(required(&phrase_tokens(&tokenize(&text))), source, &text, tokenize);
             for either in either_site(&text) {
-                push(required(&phrase_tokens(&tokenize(&either))), TermSource::DescriptionVariant);
+                push(required(&phrase_tokens(&tokenize(&either))), TermSource::DescriptionVariant, &either, tokenize);
             }
         }
     }
@@ -86,7 +112,7 @@ pub(crate) fn code_terms(code: &Code, tokenize: &mut dyn FnMut(&str) -> Vec<Stri
             {
                 continue;
             }
-            push(words, source);
+            push(words, source, &text, tokenize);
         }
     }
     out

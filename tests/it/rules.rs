@@ -392,6 +392,12 @@ const ROWS: &[Row] = &[
     row!("Generalized tonic-clonic seizures.", I, codes & ["G40.409"], not & ["R56.9"], excluded & []),
     row!("Allergic to contrast agent.", O, codes & ["Z91.041"]),
     row!("Fixation with Kirschner pins.", I, codes & [], not & ["N42.31"], excluded & []),
+    // A code-set acronym is read only in capitals: "pins", an iris and "pre-excitation" spell PIN, IRIS and PRES.
+    row!("Two proximal pins and two distal pins.", I, codes & [], not & ["N42.31"], excluded & []),
+    row!("Biopsy showed PIN.", I, codes & ["N42.31"]),
+    row!("Plateau iris configuration in both eyes.", I, codes & [], not & ["D89.3"], excluded & []),
+    row!("ECG compatible with pre-excitation.", I, codes & [], not & ["I67.83"], excluded & []),
+    row!("MRI consistent with PRES.", I, codes & ["I67.83"]),
     row!(
         "Stress fracture of the second metatarsal with peripheral callus.",
         O,
