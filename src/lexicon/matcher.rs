@@ -63,6 +63,8 @@ pub(super) struct Matcher<'l, 'd, 'a> {
     /// ("brain metastasis from lung adenocarcinoma" is not a secondary of the lung).
     from_count: Vec<u32>,
     secondary: u32,
+    /// The word id of "non": "non-hepatic" is not "hepatic" ([`Self::validate`]).
+    non: u32,
     /// How many spread markers there are up to each position: what a cancer spread "to" is a secondary site, so no
     /// term reads words on both sides of one ("breast cancer metastatic to bone" is neither a malignant neoplasm of
     /// bone nor a secondary of the breast). The marker is at "metastatic" in "metastatic to" (the lexicon reads
@@ -109,6 +111,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             direct: Vec::new(),
             from_count: Vec::with_capacity(n),
             secondary: lex.words.lookup("secondary"),
+            non: lex.words.lookup("non"),
             spread_count: Vec::new(),
             negation_count: Vec::with_capacity(n),
             in_synonym_phrase: Vec::new(),
@@ -503,6 +506,19 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             }
         }
         if self.spread_count[hi] != self.spread_count[lo] || self.negation_count[hi] != self.negation_count[lo] {
+            return None;
+        }
+        // A word the note prefixes with "non-" is the opposite: "encephalopathy of non-hepatic cause" is no hepatic
+        // encephalopathy. Terms that write the prefix themselves ("non-Hodgkin lymphoma") read it.
+        if !words.contains(&self.non)
+            && words.iter().zip(chosen).any(|(&w, &p)| {
+                let t = self.tok[p as usize];
+                t >= 2
+                    && self.doc.norm(t - 1) == "-"
+                    && self.doc.norm(t - 2) == "non"
+                    && !self.lex.words.name(w).starts_with("non")
+            })
+        {
             return None;
         }
         // A number ("2", "3b", "4") or a type letter counts only next to the words it qualifies.

@@ -476,6 +476,25 @@ impl Lexicon {
                 });
             }
         }
+        // The code set writes a negative prefix joined ("nontraumatic", "noninfective", "nonunion"); notes also
+        // write "non-traumatic". Each such word is read from its hyphenated spelling too.
+        let non_words: Vec<(u32, String)> = (1..words.len() as u32)
+            .filter_map(|id| {
+                let rest = words.name(id).strip_prefix("non")?;
+                (rest.len() >= 4 && rest.chars().all(|c| c.is_ascii_alphabetic())).then(|| (id, rest.to_string()))
+            })
+            .collect();
+        for (id, rest) in non_words {
+            let ids = [words.intern("non"), words.intern(&rest)];
+            if let Some((_, true)) = builder.add_indexed(&ids, phrase_info.len() as u32)? {
+                first_seen.push(("code set".to_string(), 0));
+                phrase_info.push(Phrase {
+                    meaning: PhraseMeaning::Words([id].into()),
+                    constraints: Constraints::default(),
+                    len: 2,
+                });
+            }
+        }
         if !duplicates.is_empty() {
             return Err(BuildError::Lexicon(format!(
                 "{} terms are listed twice (after case, plurals and word forms):\n{}",

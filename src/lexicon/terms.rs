@@ -209,6 +209,16 @@ pub(crate) fn either_site(text: &str) -> Vec<String> {
     if !short(x) || !short(right) {
         return Vec::new();
     }
+    // One word before "and" may share the noun that ends the other conjunct: an adjective ("pulmonary and
+    // tricuspid valves") or a site naming disorders ("eye and ear disorders" is no "history of eye").
+    let head = right.rsplit(' ').next().unwrap_or(right);
+    let adjective = ["al", "ic", "ar", "ary", "ous", "ile"].iter().any(|s| x.ends_with(s));
+    let shared = !x.contains(' ')
+        && right.contains(' ')
+        && (adjective || matches!(head, "disorders" | "diseases" | "conditions"));
+    if shared {
+        return vec![format!("{prefix}{x} {head}{tail}"), format!("{prefix}{right}{tail}")];
+    }
     vec![format!("{prefix}{x}{tail}"), format!("{prefix}{right}{tail}")]
 }
 
@@ -429,6 +439,18 @@ mod tests {
             ]
         );
         assert!(either_site("Complete traumatic amputation of other and unspecified finger").is_empty());
+        assert_eq!(
+            either_site("Family history of eye and ear disorders"),
+            ["Family history of eye disorders", "Family history of ear disorders"]
+        );
+        assert_eq!(
+            either_site("Congenital malformations of pulmonary and tricuspid valves"),
+            ["Congenital malformations of pulmonary valves", "Congenital malformations of tricuspid valves"]
+        );
+        assert_eq!(
+            either_site("Malignant neoplasm of anus and anal canal"),
+            ["Malignant neoplasm of anus", "Malignant neoplasm of anal canal"]
+        );
         assert!(either_site("Hypertensive heart and chronic kidney disease").is_empty());
     }
 

@@ -398,6 +398,11 @@ const ROWS: &[Row] = &[
     row!("Plateau iris configuration in both eyes.", I, codes & [], not & ["D89.3"], excluded & []),
     row!("ECG compatible with pre-excitation.", I, codes & [], not & ["I67.83"], excluded & []),
     row!("MRI consistent with PRES.", I, codes & ["I67.83"]),
+    // "non-" before a word is its opposite; the code set's joined "nontraumatic" is read from "non-traumatic".
+    row!("Hyperammonemic encephalopathy of non-hepatic cause.", I, codes & [], not & ["K76.82"], excluded & []),
+    row!("Non-traumatic subarachnoid hemorrhage.", I, codes & ["I60.9"], not & ["S06.6X0A"], excluded & []),
+    // "eye and ear disorders" shares its noun: no "family history of eye" reads the ear code.
+    row!("Family history of eye disease.", O, codes & [], not & ["Z83.52"], excluded & []),
     row!(
         "Stress fracture of the second metatarsal with peripheral callus.",
         O,
