@@ -299,6 +299,14 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                 }
             }
         }
+        // A spread marker "to" that no phrase read ("metastatic breast cancer to the bone") is a secondary
+        // malignant neoplasm of the site after it, as "metastatic to" is.
+        for p in 0..n {
+            let marker = self.spread_count[p] > if p > 0 { self.spread_count[p - 1] } else { 0 };
+            if marker && expansion[p].is_none() && !covered[p] && self.doc.norm(self.tok[p]) == "to" {
+                expansion[p] = Some(&lex.spread_words);
+            }
+        }
         // Words after "without" name what is absent ("diabetes without complications"): they support nothing.
         let mut absent = false;
         self.word_off.push(0);
@@ -422,6 +430,26 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                         }
                     };
                     if chosen.len() > 1 && chosen.iter().any(|&q| lends_one(q)) {
+                        continue;
+                    }
+                    // A metastasis is a secondary malignant neoplasm: it lends "malignant neoplasm" to no primary
+                    // of the site beside it ("abdominal wall metastasis" is no C49.4), unless the term also reads
+                    // the primary's own tumor or origin ("sigmoid colon tumor with metastases", "gastric origin of
+                    // the metastasis").
+                    let secondary_only =
+                        |q: &u32| self.expanded[*q as usize] && self.words_at(*q as usize).contains(&self.secondary);
+                    let primary = || {
+                        let (lo, hi) = chosen.iter().fold((u32::MAX, 0), |(lo, hi), &q| (lo.min(q), hi.max(q)));
+                        (self.tok[lo as usize]..=self.tok[hi as usize]).any(|t| {
+                            let norm = self.doc.norm(t);
+                            MALIGNANCY.contains(&norm) || matches!(norm, "origin" | "primary")
+                        })
+                    };
+                    if self.secondary != 0
+                        && !entry.words.contains(&self.secondary)
+                        && chosen.iter().any(secondary_only)
+                        && !primary()
+                    {
                         continue;
                     }
                     // Nor is it read again as another code from its words alone: "diabetic kidney disease" names
@@ -848,7 +876,8 @@ fn spread_markers<'s>(norm: impl Fn(usize) -> &'s str, clause: &[u32]) -> Vec<u3
         if METASTATIC.contains(&previous) {
             marker[p - 1] = true;
         } else if (matches!(previous, "spread" | "spreading") && cancer_before())
-            || (p >= 2 && norm(p - 2) == "metastatic" && MALIGNANCY.contains(&previous))
+            || (MALIGNANCY.contains(&previous)
+                && (p.saturating_sub(4)..p - 1).any(|q| clause[q] == clause[p] && norm(q) == "metastatic"))
         {
             marker[p] = true;
         }
@@ -887,6 +916,7 @@ mod tests {
         };
         assert_eq!(count("breast cancer metastatic to bone"), [0, 0, 1, 1, 1]);
         assert_eq!(count("metastatic adenocarcinoma to bone"), [0, 0, 1, 1]);
+        assert_eq!(count("metastatic breast cancer to the bone"), [0, 0, 0, 1, 1, 1]);
         assert_eq!(count("lung cancer that spread to the brain"), [0, 0, 0, 0, 1, 1, 1]);
         assert_eq!(count("cellulitis spreading to the thigh"), [0; 5]);
     }

@@ -211,6 +211,9 @@ pub struct Lexicon {
     axis: AxisWords,
     /// Required words of each 7th-character table entry, by table.
     seven_words: HashMap<u32, SevenWords>,
+    /// The words a spread marker stands for ("metastatic breast cancer to the bone": "to" is a secondary malignant
+    /// neoplasm of what follows).
+    spread_words: Box<[u32]>,
 }
 
 impl std::fmt::Debug for Lexicon {
@@ -549,7 +552,12 @@ impl Lexicon {
             })
             .collect();
         let axis = AxisWords::new(&words);
+        let spread_words: Vec<u32> = terms::required(&phrase_tokens(&analyzer.terms("secondary malignant neoplasm")))
+            .iter()
+            .map(|w| words.intern(w))
+            .collect();
         Ok(Lexicon {
+            spread_words: sorted_unique(spread_words).into(),
             words,
             stop,
             modifiers,

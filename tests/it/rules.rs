@@ -401,6 +401,11 @@ const ROWS: &[Row] = &[
     // "non-" before a word is its opposite; the code set's joined "nontraumatic" is read from "non-traumatic".
     row!("Hyperammonemic encephalopathy of non-hepatic cause.", I, codes & [], not & ["K76.82"], excluded & []),
     row!("Non-traumatic subarachnoid hemorrhage.", I, codes & ["I60.9"], not & ["S06.6X0A"], excluded & []),
+    // A metastasis is secondary: at its site it reads no primary, unless the primary's tumor or origin is written.
+    row!("Metastatic breast cancer to the bone.", O, codes & ["C50.919", "C79.51"], not & ["C41.9"], excluded & []),
+    row!("CT showed abdominal wall metastasis.", O, codes & [], not & ["C49.4", "C76.2"], excluded & []),
+    row!("Sigmoid colon tumor with metastases.", O, codes & ["C18.7"]),
+    row!("The autopsy confirmed the gastric origin of the metastasis.", I, codes & ["C16.9"]),
     // "eye and ear disorders" shares its noun: no "family history of eye" reads the ear code.
     row!("Family history of eye disease.", O, codes & [], not & ["Z83.52"], excluded & []),
     row!(
