@@ -432,6 +432,19 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                     if chosen.len() > 1 && chosen.iter().any(|&q| lends_one(q)) {
                         continue;
                     }
+                    // Nor does a term naming a code lend only that code's generic noun: "infection" names B99.9
+                    // ("unspecified infectious disease"), and its "disease" makes no renal disease (N28.9) of the
+                    // renal colic beside it.
+                    let lends_generic = |&q: &u32| {
+                        self.named[q as usize].is_some_and(|named| named != entry.node)
+                            && entry.words.iter().zip(chosen.iter()).filter(|&(_, &c)| c == q).all(|(&w, _)| {
+                                w != self.ids[q as usize]
+                                    && super::terms::GENERIC_NOUNS.contains(&self.lex.words.name(w))
+                            })
+                    };
+                    if chosen.len() > 1 && chosen.iter().any(lends_generic) {
+                        continue;
+                    }
                     // A metastasis is a secondary malignant neoplasm: it lends "malignant neoplasm" to no primary
                     // of the site beside it ("abdominal wall metastasis" is no C49.4), unless the term also reads
                     // the primary's own tumor or origin ("sigmoid colon tumor with metastases", "gastric origin of

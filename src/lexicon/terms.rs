@@ -17,7 +17,8 @@ use crate::codeset::{Code, NoteKind};
 use crate::lexicon::{TermSource, phrase_tokens};
 
 /// Nouns that name no condition by themselves ("attacks", "episodes"): never a term on their own.
-const GENERIC_NOUNS: &[&str] = &["attack", "episode", "crisis", "event", "spell", "condition", "disease", "disorder"];
+pub(super) const GENERIC_NOUNS: &[&str] =
+    &["attack", "episode", "crisis", "event", "spell", "condition", "disease", "disorder"];
 
 /// Phrases that are classification boilerplate, never note content.
 const BOILERPLATE: &[&[&str]] = &[

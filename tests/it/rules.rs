@@ -406,6 +406,14 @@ const ROWS: &[Row] = &[
     row!("CT showed abdominal wall metastasis.", O, codes & [], not & ["C49.4", "C76.2"], excluded & []),
     row!("Sigmoid colon tumor with metastases.", O, codes & ["C18.7"]),
     row!("The autopsy confirmed the gastric origin of the metastasis.", I, codes & ["C16.9"]),
+    // "infection" names B99.9 ("unspecified infectious disease"); its "disease" makes no renal disease of a colic.
+    row!(
+        "Urinary tract infection and renal colic.",
+        I,
+        codes & ["N39.0", "N23"],
+        not & ["N28.9"],
+        excluded & [("N15.9", "excludes1")]
+    ),
     // "eye and ear disorders" shares its noun: no "family history of eye" reads the ear code.
     row!("Family history of eye disease.", O, codes & [], not & ["Z83.52"], excluded & []),
     row!(
