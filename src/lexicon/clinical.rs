@@ -23,8 +23,9 @@ pub enum Meaning {
 /// When an ambiguous term may be taken at its meaning.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Constraints {
-    /// Only when written in capitals.
-    pub upper: bool,
+    /// Only when written in capitals, as here (the term's letters and digits, upper case): "CRP" is no "CRPS",
+    /// though the two read the same once plurals are folded.
+    pub upper: Option<String>,
     /// Not inside these sections.
     pub not_sections: Vec<SectionKind>,
     /// Not when one of these normalized words is within [`NEAR`] tokens.
@@ -36,7 +37,7 @@ pub const NEAR: usize = 3;
 
 impl Constraints {
     pub fn is_empty(&self) -> bool {
-        !self.upper && self.not_sections.is_empty() && self.not_near.is_empty()
+        self.upper.is_none() && self.not_sections.is_empty() && self.not_near.is_empty()
     }
 }
 
@@ -81,7 +82,8 @@ pub fn parse(file: &str, text: &str, codes: &CodeSet) -> Result<Vec<ClinicalTerm
         let mut constraints = Constraints::default();
         for c in cols.get(2).map_or("", |c| c).split_whitespace() {
             if c == "case=upper" {
-                constraints.upper = true;
+                constraints.upper =
+                    Some(term.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_uppercase());
             } else if let Some(list) = c.strip_prefix("not_section=") {
                 for name in list.split(',') {
                     let kind = SectionKind::parse(name).ok_or_else(|| bad(format!("unknown section {name:?}")))?;

@@ -352,8 +352,14 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             return true;
         }
         let doc = self.doc;
-        if c.upper && (first..=last).any(|i| doc.original(i).chars().any(char::is_lowercase)) {
-            return false;
+        if let Some(upper) = &c.upper {
+            if (first..=last).any(|i| doc.original(i).chars().any(char::is_lowercase)) {
+                return false;
+            }
+            let mut written = (first..=last).flat_map(|i| doc.original(i).chars()).filter(char::is_ascii_alphanumeric);
+            if !upper.chars().eq(written.by_ref().take(upper.len() + 1)) {
+                return false;
+            }
         }
         if c.not_sections.contains(&doc.section_of(first)) {
             return false;
@@ -506,12 +512,14 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         hits
     }
 
-    /// Are the words `entry` writes as acronyms, found at `chosen`, written in capitals (or read through a clinical
-    /// lexicon abbreviation, which carries its own case constraint)?
+    /// Are the words `entry` writes as acronyms, found at `chosen`, written as those acronyms (a plural "s" aside),
+    /// or read through a clinical-lexicon abbreviation, which carries its own case constraint?
     fn in_capitals(&self, entry: &super::Entry, chosen: &[u32]) -> bool {
-        entry.words.iter().zip(chosen).filter(|(w, _)| entry.capitals.contains(w)).all(|(_, &p)| {
-            let written = self.doc.original(self.tok[p as usize]);
-            self.expanded[p as usize] || written.chars().filter(char::is_ascii_uppercase).count() >= 2
+        entry.capitals.iter().all(|(word, acronym)| {
+            entry.words.iter().zip(chosen).filter(|&(w, _)| w == word).all(|(_, &p)| {
+                let written = self.doc.original(self.tok[p as usize]);
+                self.expanded[p as usize] || written == &**acronym || written.strip_suffix('s') == Some(&**acronym)
+            })
         })
     }
 

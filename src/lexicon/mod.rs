@@ -179,8 +179,8 @@ struct Entry {
     /// As written (for telling an exact match from a reordered one).
     order: Box<[u32]>,
     source: TermSource,
-    /// Words read only where the note writes them in capitals ([`terms::CodeTerm::capitals`]).
-    capitals: Box<[u32]>,
+    /// Words read only where the note writes them as the acronym written here ([`terms::CodeTerm::capitals`]).
+    capitals: Box<[(u32, Box<str>)]>,
 }
 
 /// The compiled lexicon. Immutable; shared by all requests.
@@ -337,7 +337,8 @@ impl Lexicon {
                 }
                 let order: Vec<u32> = term.words.iter().map(|w| words.intern(w)).collect();
                 let set = sorted_unique(order.clone());
-                let capitals = term.capitals.iter().map(|w| words.intern(w)).collect();
+                let capitals =
+                    term.capitals.iter().map(|(w, written)| (words.intern(w), written.as_str().into())).collect();
                 entries.push(Entry { node: id, words: set.into(), order: order.into(), source: term.source, capitals });
             }
         }

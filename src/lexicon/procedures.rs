@@ -36,6 +36,11 @@ impl std::fmt::Debug for ProcedureMatcher {
     }
 }
 
+/// A word of three capitals or more: an acronym, whose final S is no plural (terms and notes alike).
+fn is_acronym(word: &str) -> bool {
+    word.len() > 2 && word.chars().all(|c| c.is_ascii_uppercase())
+}
+
 fn form(token: &str) -> String {
     singular(token).into_owned()
 }
@@ -53,12 +58,18 @@ impl ProcedureMatcher {
         let mut builder = PhraseSetBuilder::new();
         for (i, p) in table.procedures().iter().enumerate() {
             for term in &p.terms {
+                let acronyms: Vec<String> = term
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .filter(|w| is_acronym(w))
+                    .map(str::to_lowercase)
+                    .collect();
                 let ids: Vec<u32> = phrase_tokens(&analyzer.terms(term))
                     .iter()
                     .filter(|t| !is_filler(t))
                     .map(|t| {
                         let next = vocab.len() as u32 + 1;
-                        *vocab.entry(form(t)).or_insert(next)
+                        let word = if acronyms.contains(t) { t.clone() } else { form(t) };
+                        *vocab.entry(word).or_insert(next)
                     })
                     .collect();
                 builder.add(&ids, i)?;
@@ -82,7 +93,9 @@ impl ProcedureMatcher {
             if (std::mem::take(&mut after_apostrophe) && norm == "s") || is_filler(norm) {
                 continue;
             }
-            ids.push(self.vocab.get(&form(norm)).copied().unwrap_or(0));
+            // An acronym written in capitals keeps its final S: "CRPS" (complex regional pain syndrome) is no CRP.
+            let word = if is_acronym(doc.original(i)) { norm.to_string() } else { form(norm) };
+            ids.push(self.vocab.get(&word).copied().unwrap_or(0));
             tok.push(i);
         }
         let found = longest_non_overlapping(self.phrases.find_all(&ids), |m| {

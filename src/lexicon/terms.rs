@@ -46,23 +46,27 @@ pub(crate) fn is_residual(description: &str) -> bool {
 pub(crate) struct CodeTerm {
     pub words: Vec<String>,
     pub source: TermSource,
-    /// Words the term writes in capitals ("HIV", "PIN", "IRIS", "PRES"): read only where the note writes them in
-    /// capitals too. Many acronyms spell a common word, or one once plurals and word forms are folded: the "pins"
-    /// of a fracture fixation are no prostatic intraepithelial neoplasia, the iris of an eye no immune
-    /// reconstitution syndrome, the "pre" of "pre-excitation" no posterior reversible encephalopathy syndrome.
-    pub capitals: Vec<String>,
+    /// Words the term writes as acronyms ("HIV", "PIN", "IRIS", "CRPS"), as the tokenizer reads them and as
+    /// written: read only where the note writes that acronym, in capitals (a plural "s" aside). Many acronyms spell a
+    /// common word, or another acronym once plurals are folded: the "pins" of a fracture fixation are no prostatic
+    /// intraepithelial neoplasia, the iris of an eye no immune reconstitution syndrome, the "pre" of
+    /// "pre-excitation" no posterior reversible encephalopathy syndrome, and a CRP (C-reactive protein) no CRPS.
+    pub capitals: Vec<(String, String)>,
 }
 
-/// The words `text` writes as acronyms (two capitals or more; not a roman numeral, not "NOS"), as the term's
-/// tokenizer reads them.
-fn acronyms(text: &str, tokenize: &mut dyn FnMut(&str) -> Vec<String>) -> Vec<String> {
+/// The words `text` writes as acronyms (two capitals or more; not a roman numeral, not "NOS"): each as the term's
+/// tokenizer reads it, and as written.
+fn acronyms(text: &str, tokenize: &mut dyn FnMut(&str) -> Vec<String>) -> Vec<(String, String)> {
     text.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| {
             w.chars().filter(char::is_ascii_uppercase).count() >= 2
                 && !w.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L'))
                 && *w != "NOS"
         })
-        .flat_map(|w| tokenize(w))
+        .filter_map(|w| match tokenize(w).as_slice() {
+            [one] => Some((one.clone(), w.to_string())),
+            _ => None,
+        })
         .collect()
 }
 
@@ -72,7 +76,7 @@ pub(crate) fn code_terms(code: &Code, tokenize: &mut dyn FnMut(&str) -> Vec<Stri
     let mut push =
         |words: Vec<String>, source: TermSource, text: &str, tokenize: &mut dyn FnMut(&str) -> Vec<String>| {
             if !words.is_empty() && !out.iter().any(|t| t.words == words) {
-                let capitals = acronyms(text, tokenize).into_iter().filter(|a| words.contains(a)).collect();
+                let capitals = acronyms(text, tokenize).into_iter().filter(|(a, _)| words.contains(a)).collect();
                 out.push(CodeTerm { words, source, capitals });
             }
         };

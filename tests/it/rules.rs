@@ -395,6 +395,9 @@ const ROWS: &[Row] = &[
     // A code-set acronym is read only in capitals: "pins", an iris and "pre-excitation" spell PIN, IRIS and PRES.
     row!("Two proximal pins and two distal pins.", I, codes & [], not & ["N42.31"], excluded & []),
     row!("Biopsy showed PIN.", I, codes & ["N42.31"]),
+    // An acronym's final S is no plural: a CRP (C-reactive protein) is no CRPS, nor a CRPS a CRP test.
+    row!("CRP 45 mg/L.", I, codes & ["86140"], not & ["G90.50"], excluded & []),
+    row!("CRPS of the left hand.", O, codes & ["G90.50"], not & ["86140"], excluded & []),
     row!("Plateau iris configuration in both eyes.", I, codes & [], not & ["D89.3"], excluded & []),
     row!("ECG compatible with pre-excitation.", I, codes & [], not & ["I67.83"], excluded & []),
     row!("MRI consistent with PRES.", I, codes & ["I67.83"]),
