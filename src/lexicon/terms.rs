@@ -75,7 +75,11 @@ pub(crate) fn code_terms(code: &Code, tokenize: &mut dyn FnMut(&str) -> Vec<Stri
     let mut out: Vec<CodeTerm> = Vec::new();
     let mut push =
         |words: Vec<String>, source: TermSource, text: &str, tokenize: &mut dyn FnMut(&str) -> Vec<String>| {
-            if !words.is_empty() && !out.iter().any(|t| t.words == words) {
+            // "Hemorrhagic condition", "Erythematous condition": with "condition" (a stopword) gone, the adjective
+            // alone would read every hemorrhagic area and erythematous rash as a condition of its own.
+            let adjective_only = words.len() == 1
+                && text.split(|c: char| !c.is_ascii_alphabetic()).any(|w| w.eq_ignore_ascii_case("condition"));
+            if !words.is_empty() && !adjective_only && !out.iter().any(|t| t.words == words) {
                 let capitals = acronyms(text, tokenize).into_iter().filter(|(a, _)| words.contains(a)).collect();
                 out.push(CodeTerm { words, source, capitals });
             }

@@ -417,6 +417,9 @@ const ROWS: &[Row] = &[
         not & ["N28.9"],
         excluded & [("N15.9", "excludes1")]
     ),
+    // "Hemorrhagic condition" is not read from the adjective alone; the diathesis is.
+    row!("Tumor with hemorrhagic areas.", I, codes & [], not & ["D69.9"], excluded & []),
+    row!("Bleeding diathesis.", I, codes & ["D69.9"]),
     // "eye and ear disorders" shares its noun: no "family history of eye" reads the ear code.
     row!("Family history of eye disease.", O, codes & [], not & ["Z83.52"], excluded & []),
     row!(
