@@ -606,18 +606,31 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                 None => segs.push((s, 1)),
             }
         }
+        let (min_seg, max_seg) =
+            (segs.iter().map(|e| e.0).min().unwrap_or(first_seg), segs.iter().map(|e| e.0).max().unwrap_or(first_seg));
+        // Segment ids rise along the stream, so a segment is one contiguous run of positions.
+        let bounds = |s: u32| (self.segment.partition_point(|&x| x < s), self.segment.partition_point(|&x| x <= s));
+        // The side and site of the condition before them, the problem-list style "Osteoarthritis, right knee": a
+        // last segment of a few words right after the condition's, all read by the term but the side (which
+        // refinement reads).
+        let axis = &self.lex.axis;
+        let sides = [axis.right, axis.left, axis.bilateral, axis.both];
+        let is_side = |p: usize| self.words_at(p).iter().any(|w| sides.contains(&Some(*w)));
+        let side_and_site = segs.len() == 2 && max_seg == min_seg + 1 && {
+            let (from, to) = bounds(max_seg);
+            to - from <= 3 && (from..to).all(|p| used.contains(&(p as u32)) || is_side(p)) && (from..to).any(is_side)
+        };
+        if side_and_site {
+            return true;
+        }
         let anchor_seg = self.segment[anchor];
         let core = segs.iter().max_by_key(|(s, c)| (*c, *s == anchor_seg)).map(|e| e.0).unwrap_or(anchor_seg);
-        let (min_seg, max_seg) =
-            (segs.iter().map(|e| e.0).min().unwrap_or(core), segs.iter().map(|e| e.0).max().unwrap_or(core));
         for s in min_seg..=max_seg {
             if s == core {
                 continue;
             }
-            // Every word of the whole segment must be a modifier. Segment ids rise along the stream, so a
-            // segment is one contiguous run of positions.
-            let from = self.segment.partition_point(|&x| x < s);
-            let to = self.segment.partition_point(|&x| x <= s);
+            // Every word of the whole segment must be a modifier.
+            let (from, to) = bounds(s);
             let mut any = false;
             for p in from..to {
                 any = true;

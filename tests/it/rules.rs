@@ -254,6 +254,12 @@ const ROWS: &[Row] = &[
     row!("Retinal hemorrhage, RE.", O, codes & ["H35.61"], not & ["H35.60"], excluded & []),
     // A side and site written after a comma, as problem lists write them.
     row!("Otitis media, right ear.", O, codes & ["H66.91"], not & ["H66.90"], excluded & []),
+    // The problem-list style "condition, side site": the segment after the comma is the condition's side and site.
+    row!("Cerumen impaction, left ear.", O, codes & ["H61.22"], not & ["H61.20"], excluded & []),
+    row!("Pain, left knee.", O, codes & ["M25.562"], not & ["R52"], excluded & []),
+    row!("Lisfranc fracture, left foot.", O, codes & ["S92.902A"], not & ["S92.909A"], excluded & []),
+    // Index: Osteoarthritis, knee M17.1- (primary).
+    row!("Osteoarthritis knee.", O, codes & ["M17.10"], not & ["M17.9"], excluded & []),
     row!("Rotator cuff tear, right shoulder.", O, codes & ["M75.101"], not & ["M75.100"], excluded & []),
     row!("Impacted cerumen, left ear.", O, codes & ["H61.22"], not & ["H61.20"], excluded & []),
     // A leaf called unspecified on one axis takes what the note writes on that axis, from its parent.
