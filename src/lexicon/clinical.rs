@@ -129,6 +129,7 @@ const SITE_HEADS: &[(&str, &[&str])] = &[
     ("lesion", &["lesion"]),
     ("mass", &["mass"]),
     ("cellulitis", &["cellulitis"]),
+    ("abscess", &["abscess"]),
     ("osteoarthritis", &["osteoarthritis"]),
     ("fracture", &["fracture"]),
     ("ulcer", &["ulcer"]),

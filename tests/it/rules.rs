@@ -258,6 +258,9 @@ const ROWS: &[Row] = &[
     row!("Cerumen impaction, left ear.", O, codes & ["H61.22"], not & ["H61.20"], excluded & []),
     row!("Pain, left knee.", O, codes & ["M25.562"], not & ["R52"], excluded & []),
     row!("Lisfranc fracture, left foot.", O, codes & ["S92.902A"], not & ["S92.909A"], excluded & []),
+    // Limb cellulitis and skin abscesses in everyday words, with their side.
+    row!("Cellulitis of the left lower leg.", O, codes & ["L03.116"], not & ["L03.90"], excluded & []),
+    row!("Abscess of the right axilla.", O, codes & ["L02.411"]),
     // Index: Osteoarthritis, knee M17.1- (primary).
     row!("Osteoarthritis knee.", O, codes & ["M17.10"], not & ["M17.9"], excluded & []),
     row!("Rotator cuff tear, right shoulder.", O, codes & ["M75.101"], not & ["M75.100"], excluded & []),
