@@ -273,17 +273,21 @@ impl Matcher<'_, '_, '_> {
         let code = self.codes.code(leaf);
         let parent = code.parent?;
         let stem = &code.description[..code.description.rfind(", unspecified")?];
-        // The note must write what the parent names, beyond an abbreviation naming the leaf: "MDD, recurrent,
-        // moderate" reads F32.9 "... single episode, unspecified" from "MDD", but writes no episode of F32
-        // "Depressive episode"; its F33.1 is read elsewhere.
+        // The note must say what the parent names, and write some of it beyond an abbreviation naming the leaf:
+        // "MDD, recurrent, moderate" reads F32.9 "... single episode, unspecified" from "MDD", but writes no
+        // episode of F32 "Depressive episode" (its F33.1 is read elsewhere); "MDD, single episode, moderate" does.
         let (lo, hi) = (positions[0] as usize, *positions.last()? as usize);
         let (from, to) = (lo.saturating_sub(REFINE_WINDOW), (hi + REFINE_WINDOW + 1).min(self.len()));
-        let written = |w: &u32| {
+        let said = |w: &u32, beyond_leaf: bool| {
             (from..to).any(|p| {
-                self.clause[p] == self.clause[lo] && self.named[p] != Some(leaf) && self.words_at(p).contains(w)
+                self.clause[p] == self.clause[lo]
+                    && !(beyond_leaf && self.named[p] == Some(leaf))
+                    && self.words_at(p).contains(w)
             })
         };
-        if !self.lex.code_words[parent as usize].iter().all(written) {
+        let written = |w: &u32| said(w, true);
+        let parent_words = &self.lex.code_words[parent as usize];
+        if !parent_words.iter().all(|w| said(w, false)) || !parent_words.iter().any(written) {
             return None;
         }
         // Refining from the parent scans all its codes: only when a sibling on the leaf's axis has a word the note
