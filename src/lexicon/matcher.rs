@@ -438,6 +438,23 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                     if chosen.len() > 1 && chosen.iter().any(|&q| lends_one(q)) {
                         continue;
                     }
+                    // Nor does a phrase read as other words lend some of them past an "and", "or" or comma after it:
+                    // "knee pain and both hands swollen" is no pain in the hands.
+                    let coordination = |p: usize| {
+                        matches!(self.doc.norm(self.tok[p]), "and" | "or")
+                            || (p + 1 < n && self.segment[p + 1] != self.segment[p])
+                    };
+                    let lends_past = |&q: &u32| {
+                        let end = self.phrase_end[q as usize];
+                        end > q
+                            && self.named[q as usize].is_none()
+                            && self.expanded[q as usize]
+                            && chosen.iter().filter(|&&c| c == q).count() < self.words_at(q as usize).len()
+                            && chosen.iter().any(|&c| c > end && (end as usize..c as usize).any(coordination))
+                    };
+                    if chosen.len() > 1 && chosen.iter().any(lends_past) {
+                        continue;
+                    }
                     // Nor does a term naming a code lend only that code's generic noun: "infection" names B99.9
                     // ("unspecified infectious disease"), and its "disease" makes no renal disease (N28.9) of the
                     // renal colic beside it.
@@ -834,6 +851,46 @@ fn select(mut hits: Vec<Hit>, coordinated: impl Fn(usize) -> bool) -> Vec<Hit> {
     let mut any = false;
     for (i, h) in hits.iter().enumerate() {
         if !h.term.is_empty() && written.iter().any(|&j| j != i && crossing(h, &hits[j])) {
+            dropped[i] = true;
+            any = true;
+        }
+    }
+    if any {
+        kept = subsume(&hits, &dropped);
+    }
+    // Nor does a composed reading borrow a term written whole across a coordination, other than as a coordination
+    // shares words: a modifier goes forward ("elevated C-reactive protein and erythrocyte sedimentation rate"), a
+    // head backward ("right and left knee pain"). "Knee pain and both hands swollen" lends its pain to no hand, and
+    // "infection and renal colic" its "renal" to no infection.
+    let own = |h: &Hit| -> Vec<u32> {
+        let mut t = if h.term.is_empty() { h.positions.clone() } else { h.term.clone() };
+        t.sort_unstable();
+        t.dedup();
+        t
+    };
+    let borrows = |k: &Hit, h: &Hit| {
+        let (kt, ht) = (own(k), own(h));
+        if h.code == k.code || ht.len() < 2 || !ht.windows(2).all(|w| w[1] == w[0] + 1) {
+            return false;
+        }
+        let (lo, hi) = (ht[0], ht[ht.len() - 1]);
+        let shared = kt.iter().filter(|p| ht.binary_search(p).is_ok()).count();
+        let others: Vec<u32> = kt.iter().copied().filter(|p| ht.binary_search(p).is_err()).collect();
+        if shared == 0 || shared == ht.len() || others.is_empty() {
+            return false;
+        }
+        let head = kt.binary_search(&hi).is_ok();
+        if others.iter().all(|&p| p > hi) {
+            head && (hi..others[0]).any(|p| coordinated(p as usize))
+        } else if others.iter().all(|&p| p < lo) {
+            !head && (others[others.len() - 1]..lo).any(|p| coordinated(p as usize))
+        } else {
+            false
+        }
+    };
+    let mut any = false;
+    for (i, k) in hits.iter().enumerate() {
+        if !dropped[i] && !k.term.is_empty() && (0..hits.len()).any(|j| j != i && !dropped[j] && borrows(k, &hits[j])) {
             dropped[i] = true;
             any = true;
         }

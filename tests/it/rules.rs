@@ -418,17 +418,22 @@ const ROWS: &[Row] = &[
     row!("CT showed abdominal wall metastasis.", O, codes & [], not & ["C49.4", "C76.2"], excluded & []),
     row!("Sigmoid colon tumor with metastases.", O, codes & ["C18.7"]),
     row!("The autopsy confirmed the gastric origin of the metastasis.", I, codes & ["C16.9"]),
-    // "infection" names B99.9 ("unspecified infectious disease"); its "disease" makes no renal disease of a colic.
+    // "infection" names B99.9 ("unspecified infectious disease"); its "disease" makes no renal disease of a colic,
+    // nor its "renal" a kidney infection.
     row!(
         "Urinary tract infection and renal colic.",
         I,
         codes & ["N39.0", "N23"],
-        not & ["N28.9"],
-        excluded & [("N15.9", "excludes1")]
+        not & ["N28.9", "N15.9"],
+        excluded & []
     ),
     // "Hemorrhagic condition" is not read from the adjective alone; the diathesis is.
     row!("Tumor with hemorrhagic areas.", I, codes & [], not & ["D69.9"], excluded & []),
     row!("Bleeding diathesis.", I, codes & ["D69.9"]),
+    // Words shared across "and" the way a coordination shares them, not otherwise.
+    row!("Knee pain and both hands swollen.", O, codes & ["M25.569"], not & ["M79.641", "M79.642"], excluded & []),
+    row!("Knee and hip pain.", O, codes & ["M25.569", "M25.559"]),
+    row!("Left shoulder and elbow pain.", O, codes & ["M25.512", "M25.522"]),
     // "eye and ear disorders" shares its noun: no "family history of eye" reads the ear code.
     row!("Family history of eye disease.", O, codes & [], not & ["Z83.52"], excluded & []),
     row!(
