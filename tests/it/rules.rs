@@ -434,6 +434,9 @@ const ROWS: &[Row] = &[
     row!("Knee pain and both hands swollen.", O, codes & ["M25.569"], not & ["M79.641", "M79.642"], excluded & []),
     row!("Knee and hip pain.", O, codes & ["M25.569", "M25.559"]),
     row!("Left shoulder and elbow pain.", O, codes & ["M25.512", "M25.522"]),
+    // Index: Drinking, excessive F10.10; a moderate drinker is not coded.
+    row!("He is a heavy drinker.", O, codes & ["F10.10"]),
+    row!("Moderate drinker.", O, codes & [], not & ["F10.10"], excluded & []),
     // "eye and ear disorders" shares its noun: no "family history of eye" reads the ear code.
     row!("Family history of eye disease.", O, codes & [], not & ["Z83.52"], excluded & []),
     row!(
