@@ -437,6 +437,9 @@ const ROWS: &[Row] = &[
     // Index: Drinking, excessive F10.10; a moderate drinker is not coded.
     row!("He is a heavy drinker.", O, codes & ["F10.10"]),
     row!("Moderate drinker.", O, codes & [], not & ["F10.10"], excluded & []),
+    // Index: Infarct, myocardial, by wall.
+    row!("Acute inferior wall MI.", I, codes & ["I21.19"], not & ["I21.9"], excluded & []),
+    row!("Anterior myocardial infarction.", I, codes & ["I21.09"], not & ["I21.9"], excluded & []),
     // "eye and ear disorders" shares its noun: no "family history of eye" reads the ear code.
     row!("Family history of eye disease.", O, codes & [], not & ["Z83.52"], excluded & []),
     row!(
