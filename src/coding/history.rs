@@ -27,6 +27,9 @@ struct Target {
     alternatives: Vec<Vec<u32>>,
     /// "Conditions classifiable to ..." references in force, each with how many categories it covers.
     references: Vec<(crate::codeset::CodeRef, usize)>,
+    /// The words of the kind of condition, before its site ("malignant neoplasm" of "... of breast"); empty when
+    /// the description names no site.
+    nature: Vec<u32>,
 }
 
 /// History codes and how to find them for a condition. Built once at start-up.
@@ -75,7 +78,8 @@ impl HistoryIndex {
                     (r, width)
                 })
                 .collect();
-            Target { code: id, alternatives, references }
+            let nature = condition.split_once(" of ").map(|(n, _)| lexicon.words_of(analyzer, n)).unwrap_or_default();
+            Target { code: id, alternatives, references, nature }
         };
         let mut family = Vec::new();
         let mut personal = Vec::new();
@@ -126,6 +130,15 @@ impl HistoryIndex {
                 continue;
             }
             let reference = t.references.iter().filter(|(r, _)| r.covers(code)).map(|(_, w)| *w).min();
+            // A condition outside the ones a history code names by reference needs at least that code's kind of
+            // condition: "Personal history of malignant neoplasm of unspecified female genital organ" (C51-C63 in
+            // force) is no history of an abnormal Pap smear (R87.619), whatever words of the site the two share.
+            if reference.is_none()
+                && !t.references.is_empty()
+                && !t.nature.iter().all(|w| context.binary_search(w).is_ok())
+            {
+                continue;
+            }
             let (overlap, size) = t
                 .alternatives
                 .iter()

@@ -440,6 +440,9 @@ const ROWS: &[Row] = &[
     // Index: Infarct, myocardial, by wall.
     row!("Acute inferior wall MI.", I, codes & ["I21.19"], not & ["I21.9"], excluded & []),
     row!("Anterior myocardial infarction.", I, codes & ["I21.09"], not & ["I21.9"], excluded & []),
+    // A history code naming its conditions by reference needs at least their kind: no cancer history from a Pap smear.
+    row!("History of abnormal Pap smear.", O, codes & [], not & ["Z85.40"], excluded & []),
+    row!("History of transient ischemic attack.", O, codes & ["Z86.73"]),
     // "eye and ear disorders" shares its noun: no "family history of eye" reads the ear code.
     row!("Family history of eye disease.", O, codes & [], not & ["Z83.52"], excluded & []),
     row!(
