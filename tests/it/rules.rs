@@ -443,6 +443,23 @@ const ROWS: &[Row] = &[
     // A history code naming its conditions by reference needs at least their kind: no cancer history from a Pap smear.
     row!("History of abnormal Pap smear.", O, codes & [], not & ["Z85.40"], excluded & []),
     row!("History of transient ischemic attack.", O, codes & ["Z86.73"]),
+    // Pain and swelling at the injured site are the injury's; a pain elsewhere, or of the other side, is not.
+    row!(
+        "Sprain of the right ankle. Right ankle pain and edema.",
+        O,
+        codes & ["S93.401A"],
+        not & ["M25.571", "R60.9"],
+        excluded & [("M25.571", "integral_symptom"), ("R60.9", "integral_symptom")]
+    ),
+    row!("Sprain of the right ankle. Left knee pain.", O, codes & ["S93.401A", "M25.562"]),
+    row!("Sprain of the right ankle. Left ankle pain.", O, codes & ["S93.401A", "M25.572"]),
+    row!(
+        "Colles fracture of the right radius. Right wrist pain.",
+        O,
+        codes & ["S52.531A"],
+        not & ["M25.531"],
+        excluded & [("M25.531", "integral_symptom")]
+    ),
     // "eye and ear disorders" shares its noun: no "family history of eye" reads the ear code.
     row!("Family history of eye disease.", O, codes & [], not & ["Z83.52"], excluded & []),
     row!(
