@@ -130,6 +130,7 @@ const SITE_HEADS: &[(&str, &[&str])] = &[
     ("mass", &["mass"]),
     ("cellulitis", &["cellulitis"]),
     ("abscess", &["abscess"]),
+    ("edema", &["edema"]),
     ("osteoarthritis", &["osteoarthritis"]),
     ("fracture", &["fracture"]),
     ("ulcer", &["ulcer"]),

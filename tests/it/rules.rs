@@ -460,6 +460,8 @@ const ROWS: &[Row] = &[
         not & ["M25.531"],
         excluded & [("M25.531", "integral_symptom")]
     ),
+    // Edema of a named site is localized (R60.0).
+    row!("1+ pitting edema in the bilateral lower extremities.", O, codes & ["R60.0"], not & ["R60.9"], excluded & []),
     // "eye and ear disorders" shares its noun: no "family history of eye" reads the ear code.
     row!("Family history of eye disease.", O, codes & [], not & ["Z83.52"], excluded & []),
     row!(
