@@ -63,8 +63,10 @@ pub(super) struct Matcher<'l, 'd, 'a> {
     /// ("brain metastasis from lung adenocarcinoma" is not a secondary of the lung).
     from_count: Vec<u32>,
     secondary: u32,
-    /// The word id of "non": "non-hepatic" is not "hepatic" ([`Self::validate`]).
+    /// The word id of "non", and the positions written after "non-": "non-hepatic" is not "hepatic"
+    /// ([`Self::validate`]).
     non: u32,
+    non_prefixed: Vec<bool>,
     /// How many spread markers there are up to each position: what a cancer spread "to" is a secondary site, so no
     /// term reads words on both sides of one ("breast cancer metastatic to bone" is neither a malignant neoplasm of
     /// bone nor a secondary of the breast). The marker is at "metastatic" in "metastatic to" (the lexicon reads
@@ -112,6 +114,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             from_count: Vec::with_capacity(n),
             secondary: lex.words.lookup("secondary"),
             non: lex.words.lookup("non"),
+            non_prefixed: Vec::with_capacity(n),
             spread_count: Vec::new(),
             negation_count: Vec::with_capacity(n),
             in_synonym_phrase: Vec::new(),
@@ -179,6 +182,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             negations += u32::from(NEGATIONS.contains(&norm));
             m.negation_count.push(negations);
             m.tok.push(i);
+            m.non_prefixed.push(i >= 2 && doc.norm(i - 1) == "-" && doc.norm(i - 2) == "non");
             m.ids.push(lex.words.lookup(if letter { CAPITAL_A } else { norm }));
             m.clause.push(clause);
             m.segment.push(segment);
@@ -382,6 +386,15 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         let (mut chosen, mut used): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
         let mut pairs: Vec<(u32, u32)> = Vec::new();
         let n = self.len();
+        // How many coordinations ("and", "or", a comma after) there are before each position.
+        let mut coordinations = Vec::with_capacity(n + 1);
+        coordinations.push(0u32);
+        for p in 0..n {
+            let here = matches!(self.doc.norm(self.tok[p]), "and" | "or")
+                || (p + 1 < n && self.segment[p + 1] != self.segment[p]);
+            coordinations.push(coordinations[p] + u32::from(here));
+        }
+        let generic: Vec<u32> = super::terms::GENERIC_NOUNS.iter().map(|w| self.lex.words.lookup(w)).collect();
         let mut start = 0;
         while start < n {
             let mut end = start + 1;
@@ -440,17 +453,15 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                     }
                     // Nor does a phrase read as other words lend some of them past an "and", "or" or comma after it:
                     // "knee pain and both hands swollen" is no pain in the hands.
-                    let coordination = |p: usize| {
-                        matches!(self.doc.norm(self.tok[p]), "and" | "or")
-                            || (p + 1 < n && self.segment[p + 1] != self.segment[p])
-                    };
                     let lends_past = |&q: &u32| {
                         let end = self.phrase_end[q as usize];
                         end > q
                             && self.named[q as usize].is_none()
                             && self.expanded[q as usize]
                             && chosen.iter().filter(|&&c| c == q).count() < self.words_at(q as usize).len()
-                            && chosen.iter().any(|&c| c > end && (end as usize..c as usize).any(coordination))
+                            && chosen
+                                .iter()
+                                .any(|&c| c > end && coordinations[c as usize] != coordinations[end as usize])
                     };
                     if chosen.len() > 1 && chosen.iter().any(lends_past) {
                         continue;
@@ -460,10 +471,12 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                     // renal colic beside it.
                     let lends_generic = |&q: &u32| {
                         self.named[q as usize].is_some_and(|named| named != entry.node)
-                            && entry.words.iter().zip(chosen.iter()).filter(|&(_, &c)| c == q).all(|(&w, _)| {
-                                w != self.ids[q as usize]
-                                    && super::terms::GENERIC_NOUNS.contains(&self.lex.words.name(w))
-                            })
+                            && entry
+                                .words
+                                .iter()
+                                .zip(chosen.iter())
+                                .filter(|&(_, &c)| c == q)
+                                .all(|(&w, _)| w != self.ids[q as usize] && generic.contains(&w))
                     };
                     if chosen.len() > 1 && chosen.iter().any(lends_generic) {
                         continue;
@@ -576,14 +589,12 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         }
         // A word the note prefixes with "non-" is the opposite: "encephalopathy of non-hepatic cause" is no hepatic
         // encephalopathy. Terms that write the prefix themselves ("non-Hodgkin lymphoma") read it.
-        if !words.contains(&self.non)
-            && words.iter().zip(chosen).any(|(&w, &p)| {
-                let t = self.tok[p as usize];
-                t >= 2
-                    && self.doc.norm(t - 1) == "-"
-                    && self.doc.norm(t - 2) == "non"
-                    && !self.lex.words.name(w).starts_with("non")
-            })
+        if used.iter().any(|&p| self.non_prefixed[p as usize])
+            && !words.contains(&self.non)
+            && words
+                .iter()
+                .zip(chosen)
+                .any(|(&w, &p)| self.non_prefixed[p as usize] && !self.lex.words.name(w).starts_with("non"))
         {
             return None;
         }
@@ -862,35 +873,41 @@ fn select(mut hits: Vec<Hit>, coordinated: impl Fn(usize) -> bool) -> Vec<Hit> {
     // shares words: a modifier goes forward ("elevated C-reactive protein and erythrocyte sedimentation rate"), a
     // head backward ("right and left knee pain"). "Knee pain and both hands swollen" lends its pain to no hand, and
     // "infection and renal colic" its "renal" to no infection.
-    let own = |h: &Hit| -> Vec<u32> {
-        let mut t = if h.term.is_empty() { h.positions.clone() } else { h.term.clone() };
-        t.sort_unstable();
-        t.dedup();
-        t
-    };
-    let borrows = |k: &Hit, h: &Hit| {
-        let (kt, ht) = (own(k), own(h));
-        if h.code == k.code || ht.len() < 2 || !ht.windows(2).all(|w| w[1] == w[0] + 1) {
+    // Each hit's own positions, sorted, once; the terms written whole (contiguous, two positions or more) among them.
+    let own: Vec<Vec<u32>> = hits
+        .iter()
+        .map(|h| {
+            let mut t = if h.term.is_empty() { h.positions.clone() } else { h.term.clone() };
+            t.sort_unstable();
+            t.dedup();
+            t
+        })
+        .collect();
+    let whole: Vec<usize> = (0..hits.len())
+        .filter(|&j| !dropped[j] && own[j].len() >= 2 && own[j].windows(2).all(|w| w[1] == w[0] + 1))
+        .collect();
+    let borrows = |i: usize, j: usize| {
+        let (kt, ht) = (&own[i], &own[j]);
+        let (lo, hi) = (ht[0], ht[ht.len() - 1]);
+        if hits[i].code == hits[j].code || kt[kt.len() - 1] < lo || kt[0] > hi {
             return false;
         }
-        let (lo, hi) = (ht[0], ht[ht.len() - 1]);
-        let shared = kt.iter().filter(|p| ht.binary_search(p).is_ok()).count();
-        let others: Vec<u32> = kt.iter().copied().filter(|p| ht.binary_search(p).is_err()).collect();
-        if shared == 0 || shared == ht.len() || others.is_empty() {
+        let shared = kt.iter().filter(|p| (lo..=hi).contains(*p)).count();
+        if shared == 0 || shared == ht.len() || shared == kt.len() {
             return false;
         }
         let head = kt.binary_search(&hi).is_ok();
-        if others.iter().all(|&p| p > hi) {
-            head && (hi..others[0]).any(|p| coordinated(p as usize))
-        } else if others.iter().all(|&p| p < lo) {
-            !head && (others[others.len() - 1]..lo).any(|p| coordinated(p as usize))
-        } else {
-            false
+        let (first_other, last_other) =
+            (kt.iter().find(|p| !(lo..=hi).contains(*p)), kt.iter().rfind(|p| !(lo..=hi).contains(*p)));
+        match (first_other, last_other) {
+            (Some(&f), _) if f > hi => head && (hi..f).any(|p| coordinated(p as usize)),
+            (_, Some(&l)) if l < lo && kt.iter().all(|p| *p <= hi) => !head && (l..lo).any(|p| coordinated(p as usize)),
+            _ => false,
         }
     };
     let mut any = false;
-    for (i, k) in hits.iter().enumerate() {
-        if !dropped[i] && !k.term.is_empty() && (0..hits.len()).any(|j| j != i && !dropped[j] && borrows(k, &hits[j])) {
+    for i in 0..hits.len() {
+        if !dropped[i] && !hits[i].term.is_empty() && whole.iter().any(|&j| j != i && borrows(i, j)) {
             dropped[i] = true;
             any = true;
         }
