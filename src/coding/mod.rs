@@ -352,7 +352,11 @@ impl CodingRules {
                     .push_str("; documented as uncertain and coded as established for an inpatient (Guidelines II.H)");
             }
             // A past condition gets its personal-history code when the classification has one for it.
-            if !about_past && self.on(RuleSwitch::History) && live.iter().all(|m| m.assertion.past) {
+            // An acute myocardial infarction is I21-I22 for four weeks from its onset and an old one (I25.2) after
+            // (Guidelines I.C.9.e.1): one the note places in a calendar year ("a heart attack in 2018") is past.
+            let acute_mi = code.starts_with("I21") || code.starts_with("I22");
+            let past = |m: &&Mention| m.assertion.past || (acute_mi && m.assertion.dated);
+            if !about_past && self.on(RuleSwitch::History) && live.iter().all(past) {
                 if let Some(z) = self.history.personal(codes, cx.lexicon, c.code) {
                     let zc = codes.code(z).code.clone();
                     let mentions: Vec<Mention> = live.iter().map(|m| (*m).clone()).collect();

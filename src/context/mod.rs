@@ -46,6 +46,10 @@ pub struct Assertion {
     /// possible. Not part of the public flags.
     #[serde(skip)]
     pub past: bool,
+    /// Placed in a calendar year by its sentence ("sustained a heart attack in 2018"): what makes an acute
+    /// myocardial infarction an old one. Not part of the public flags.
+    #[serde(skip)]
+    pub dated: bool,
 }
 
 impl Assertion {
@@ -101,6 +105,11 @@ impl Trigger {
     fn ends(&self, scope: Category) -> bool {
         self.category == Category::Terminate && (self.ends == 0 || self.ends & category_bit(scope) != 0)
     }
+}
+
+/// A calendar year as notes write one: four digits from 1900 to 2099.
+fn is_year(word: &str) -> bool {
+    word.len() == 4 && (word.starts_with("19") || word.starts_with("20")) && word.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn category_bit(c: Category) -> u8 {
@@ -350,6 +359,9 @@ impl ContextMap {
                 }
             }
         }
+        // "in 2018" in the mention's sentence.
+        let sentence = doc.sentence_of(first);
+        a.dated = (sentence.first.max(1)..sentence.last).any(|i| is_year(doc.norm(i)) && doc.norm(i - 1) == "in");
         // A section's default holds under its header, but an inline label governs its own text only.
         let section = if doc.beyond_inline_header(first) { SectionKind::Unknown } else { doc.section_of(first) };
         match section {

@@ -437,6 +437,9 @@ const ROWS: &[Row] = &[
     // Index: Drinking, excessive F10.10; a moderate drinker is not coded.
     row!("He is a heavy drinker.", O, codes & ["F10.10"]),
     row!("Moderate drinker.", O, codes & [], not & ["F10.10"], excluded & []),
+    // An acute MI placed in a past year is an old one (I25.2); a chronic condition diagnosed in a year stays current.
+    row!("He sustained a heart attack in 2018.", O, codes & ["I25.2"], not & ["I21.9"], excluded & []),
+    row!("Diagnosed with type 2 diabetes in 2018.", O, codes & ["E11.9"], not & ["Z86.39"], excluded & []),
     // Index: Infarct, myocardial, by wall.
     row!("Acute inferior wall MI.", I, codes & ["I21.19"], not & ["I21.9"], excluded & []),
     row!("Anterior myocardial infarction.", I, codes & ["I21.09"], not & ["I21.9"], excluded & []),
