@@ -148,12 +148,25 @@ fn assertion_table() {
     let mut failures = Vec::new();
     for (text, target, want) in cases {
         let mut got = assert_of(&a, &r, text, target);
+        // The internal flags have their own test.
         got.past = false;
+        got.dated = false;
         if got != *want {
             failures.push(format!("{text:?} / {target:?}: got {got:?}, want {want:?}"));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_calendar_year_in_the_sentence_dates_a_mention() {
+    let (a, r) = rules();
+    let dated = |text: &str, target: &str| assert_of(&a, &r, text, target).dated;
+    assert!(dated("He sustained a heart attack in 2018 and had a stent.", "heart attack"));
+    assert!(dated("In 1999 she had a myocardial infarction.", "myocardial infarction"));
+    assert!(!dated("Hypertension since 2018.", "Hypertension"));
+    assert!(!dated("Heart attack. Stent placed in 2018.", "Heart attack"));
+    assert!(!dated("Heart attack in 300 patients.", "Heart attack"));
 }
 
 #[test]
