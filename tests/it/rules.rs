@@ -261,7 +261,9 @@ const ROWS: &[Row] = &[
     // Limb cellulitis and skin abscesses in everyday words, with their side.
     row!("Cellulitis of the left lower leg.", O, codes & ["L03.116"], not & ["L03.90"], excluded & []),
     row!("Abscess of the right axilla.", O, codes & ["L02.411"]),
-    // Index: Osteoarthritis, knee M17.1- (primary).
+    // Index: Osteoarthritis, knee M17.1- (primary), also in the problem-list style with its side.
+    row!("Osteoarthritis, right knee.", O, codes & ["M17.11"], not & ["M17.9", "M19.90"], excluded & []),
+    row!("Osteoarthritis, left hip.", O, codes & ["M16.12"], not & ["M16.9", "M19.90"], excluded & []),
     row!("Osteoarthritis knee.", O, codes & ["M17.10"], not & ["M17.9"], excluded & []),
     row!("Rotator cuff tear, right shoulder.", O, codes & ["M75.101"], not & ["M75.100"], excluded & []),
     row!("Impacted cerumen, left ear.", O, codes & ["H61.22"], not & ["H61.20"], excluded & []),
