@@ -220,12 +220,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             self.finish(hit, &mut finished);
         }
         let hits = finished;
-        // A coordination after position p: "and", "or", or a comma before the next position.
-        let coordinated = |p: usize| {
-            matches!(self.doc.norm(self.tok[p]), "and" | "or")
-                || (p + 1 < self.len() && self.segment[p + 1] != self.segment[p])
-        };
-        let selected = select(hits, coordinated);
+        let selected = select(hits, |p| self.coordinated(p));
         selected.into_iter().map(|h| self.mention(h)).collect()
     }
 
@@ -386,13 +381,11 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         let (mut chosen, mut used): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
         let mut pairs: Vec<(u32, u32)> = Vec::new();
         let n = self.len();
-        // How many coordinations ("and", "or", a comma after) there are before each position.
+        // How many coordinations there are before each position.
         let mut coordinations = Vec::with_capacity(n + 1);
         coordinations.push(0u32);
         for p in 0..n {
-            let here = matches!(self.doc.norm(self.tok[p]), "and" | "or")
-                || (p + 1 < n && self.segment[p + 1] != self.segment[p]);
-            coordinations.push(coordinations[p] + u32::from(here));
+            coordinations.push(coordinations[p] + u32::from(self.coordinated(p)));
         }
         let generic: Vec<u32> = super::terms::GENERIC_NOUNS.iter().map(|w| self.lex.words.lookup(w)).collect();
         let mut start = 0;
@@ -540,6 +533,12 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             start = end;
         }
         hits
+    }
+
+    /// Is there a coordination after position `p`: "and", "or", or a comma before the next position?
+    fn coordinated(&self, p: usize) -> bool {
+        matches!(self.doc.norm(self.tok[p]), "and" | "or")
+            || (p + 1 < self.len() && self.segment[p + 1] != self.segment[p])
     }
 
     /// Are the words `entry` writes as acronyms, found at `chosen`, written as those acronyms (a plural "s" aside),
@@ -866,9 +865,6 @@ fn select(mut hits: Vec<Hit>, coordinated: impl Fn(usize) -> bool) -> Vec<Hit> {
             any = true;
         }
     }
-    if any {
-        kept = subsume(&hits, &dropped);
-    }
     // Nor does a composed reading borrow a term written whole across a coordination, other than as a coordination
     // shares words: a modifier goes forward ("elevated C-reactive protein and erythrocyte sedimentation rate"), a
     // head backward ("right and left knee pain"). "Knee pain and both hands swollen" lends its pain to no hand, and
@@ -905,7 +901,6 @@ fn select(mut hits: Vec<Hit>, coordinated: impl Fn(usize) -> bool) -> Vec<Hit> {
             _ => false,
         }
     };
-    let mut any = false;
     for i in 0..hits.len() {
         if !dropped[i] && !hits[i].term.is_empty() && whole.iter().any(|&j| j != i && borrows(i, j)) {
             dropped[i] = true;
