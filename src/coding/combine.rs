@@ -58,11 +58,23 @@ fn covered(refs: &[CodeRef], code: &str) -> bool {
     refs.iter().any(|r| r.covers(code))
 }
 
-/// Does the code's "use additional code" (or "code also") note ask for `other`?
+/// Does the code's "use additional code" (or "code also") note ask for `other`? An "unspecified" code asked
+/// for by its siblings counts: E11.22 asks for the stage of the CKD (N18.1-N18.6), and N18.9 is the CKD code when
+/// the stage is not documented.
 pub(super) fn asks_for(codes: &CodeSet, combination: CodeId, other: &str) -> bool {
-    codes
-        .notes_in_force(combination)
-        .any(|(_, n)| matches!(n.kind, NoteKind::UseAdditionalCode | NoteKind::CodeAlso) && n.refers_to(other))
+    let asked = |code: &str| {
+        codes
+            .notes_in_force(combination)
+            .any(|(_, n)| matches!(n.kind, NoteKind::UseAdditionalCode | NoteKind::CodeAlso) && n.refers_to(code))
+    };
+    asked(other)
+        || codes.id_of(other).is_some_and(|id| {
+            let code = codes.code(id);
+            code.description.to_ascii_lowercase().contains("unspecified")
+                && code.parent.is_some_and(|parent| {
+                    codes.code(parent).children.iter().any(|&s| s != id && asked(&codes.code(s).code))
+                })
+        })
 }
 
 /// Adds combination candidates and sets their components aside where the combination replaces them.
@@ -198,8 +210,15 @@ fn diabetes(codes: &CodeSet, lexicon: &Lexicon, doc: &Document<'_>, candidates: 
                     || lexicon.term_word_sets(other.code).chain(std::iter::once(lexicon.code_words(other.code)));
                 let identified: Vec<&[u32]> = terms().filter(|set| set.iter().all(|w| written.contains(w))).collect();
                 let holds = |set: &[u32]| extra.iter().all(|w| set.binary_search(w).is_ok());
-                let supports =
-                    if identified.is_empty() { terms().any(holds) } else { identified.iter().any(|set| holds(set)) };
+                // So does the companion's own description when the combination asks for the companion: "chronic
+                // renal failure" is N18.9, chronic kidney disease, which E11.22 asks for ("Neuropathy NOS" is
+                // G62.9, polyneuropathy, which no diabetes code asks for).
+                let supports = if identified.is_empty() {
+                    terms().any(holds)
+                } else {
+                    identified.iter().any(|set| holds(set))
+                        || (holds(lexicon.code_words(other.code)) && asks_for(codes, id, &codes.code(other.code).code))
+                };
                 if supports {
                     added.push((id, vec![i, j], d.description.clone()));
                 }

@@ -221,7 +221,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         }
         let hits = finished;
         let selected = select(hits, |p| self.coordinated(p));
-        selected.into_iter().map(|h| self.mention(h)).collect()
+        selected.into_iter().map(|h| self.mention(h)).filter(|m| !self.lab_label(m)).collect()
     }
 
     /// The concept words at a position.
@@ -597,6 +597,17 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         {
             return None;
         }
+        // An adjective comes before the noun it qualifies: one that ends a reading after an "and" or a "with" and
+        // has a noun of its own right after it qualifies that noun, another condition than the term's ("disease
+        // with myocardial infarction" is no myocardial disease, "infiltrates and mild pulmonary oligoperfusion" no
+        // pulmonary infiltrate). After "of", "in" or "due to" it names the term's site or cause ("varices in gastric
+        // fundus", "nephropathy due to analgesic abuse").
+        if hi > lo
+            && self.qualifies_next(hi)
+            && (self.tok[lo] + 1..self.tok[hi]).any(|t| matches!(self.doc.norm(t), "and" | "or" | "with" | "plus"))
+        {
+            return None;
+        }
         // A number ("2", "3b", "4") or a type letter counts only next to the words it qualifies.
         for (k, &w) in words.iter().enumerate() {
             let name = self.lex.words.name(w);
@@ -670,6 +681,54 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             }
         }
         true
+    }
+
+    /// Is the mention an abbreviation written as the label of a measured value ("CMV: 89.7 fL", "TTP 28.9
+    /// seconds")? A laboratory list names its tests by abbreviations that are also conditions' (MCV and MCH
+    /// mistranslated as CMV and HCM); a value with a decimal or a unit after it is a result, not a diagnosis.
+    fn lab_label(&self, m: &Mention) -> bool {
+        let (first, last) = m.tokens;
+        let word = self.doc.original(first);
+        if last != first + 1 || !(2..=6).contains(&word.len()) || !word.chars().all(|c| c.is_ascii_uppercase()) {
+            return false;
+        }
+        let after = &self.doc.text()[m.bytes.1..];
+        let after = after.trim_start_matches(' ');
+        let after = after.strip_prefix([':', '=']).unwrap_or(after).trim_start_matches(' ');
+        let digits = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
+        if digits == 0 {
+            return false;
+        }
+        let rest = &after[digits..];
+        let decimal = rest.strip_prefix(['.', ',']).is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()));
+        let unit = rest.trim_start_matches(' ').split(|c: char| !c.is_ascii_alphabetic() && c != '/').next();
+        decimal || unit.is_some_and(|u| LAB_UNITS.contains(&u.to_ascii_lowercase().as_str()))
+    }
+
+    /// Is the word at `p` an adjective that qualifies the noun written right after it, in the same segment? The
+    /// adjective is told by its ending ("-al", "-ic", "-ous", "-ary", ...), the noun by being a word of substance
+    /// (no stop word, number or abbreviation). A general noun of place ("lumbar region", "mammary gland") leaves the
+    /// adjective to the site it names.
+    fn qualifies_next(&self, p: usize) -> bool {
+        let q = p + 1;
+        if q >= self.len()
+            || self.segment[q] != self.segment[p]
+            || (self.tok[p] + 1..self.tok[q]).any(|t| self.doc.norm(t) != "-")
+        {
+            return false;
+        }
+        let word = self.doc.norm(self.tok[p]);
+        let adjective = ADJECTIVE_ENDINGS.iter().any(|e| word.len() > e.len() + 2 && word.ends_with(e))
+            && !NOUNS_LIKE_ADJECTIVES.contains(&word);
+        if !adjective {
+            return false;
+        }
+        let next = self.doc.norm(self.tok[q]);
+        next.len() > 2
+            && next.chars().all(|c| c.is_ascii_lowercase())
+            && self.doc.original(self.tok[q]).chars().any(|c| c.is_ascii_lowercase())
+            && !self.lex.stop.contains(&self.ids[q])
+            && !PLACE_NOUNS.contains(&next)
     }
 
     /// A number at position `q` is attached when another used position is next to it, or one away with a
@@ -958,6 +1017,51 @@ fn is_subset(small: &[u32], big: &[u32]) -> bool {
     }
     true
 }
+
+/// Units of a measured value after an abbreviation (`Matcher::lab_label`).
+const LAB_UNITS: &[&str] = &[
+    "fl", "pg", "g/dl", "mg/dl", "mg/l", "g/l", "ng/ml", "seconds", "sec", "s", "u/l", "iu/l", "ui/l", "mmol/l",
+    "meq/l", "mm/h", "mmhg",
+];
+
+/// Endings of adjectives (`Matcher::qualifies_next`), and the nouns that end like them.
+const ADJECTIVE_ENDINGS: &[&str] = &["al", "ic", "ous", "ary", "ar", "ive", "ed", "oid"];
+const NOUNS_LIKE_ADJECTIVES: &[&str] =
+    &["canal", "colic", "clinic", "ovary", "capillary", "tubercle", "bed", "blood", "pyramid", "scar", "molar"];
+/// General nouns of place, which leave the adjective before them to the site it names ("lumbar region").
+const PLACE_NOUNS: &[&str] = &[
+    "region",
+    "regions",
+    "area",
+    "areas",
+    "zone",
+    "gland",
+    "glands",
+    "tissue",
+    "tissues",
+    "level",
+    "side",
+    "site",
+    "territory",
+    "segment",
+    "portion",
+    "part",
+    "wall",
+    "lobe",
+    "fossa",
+    "quadrant",
+    "space",
+    "surface",
+    "margin",
+    "aspect",
+    "tract",
+    "system",
+    "organ",
+    "organs",
+    "cavity",
+    "location",
+    "localization",
+];
 
 /// Words that name a malignancy (a primary, when a site precedes them).
 const MALIGNANCY: &[&str] =

@@ -161,6 +161,15 @@ const ROWS: &[Row] = &[
     ("Mother with breast cancer.", &[], &["C50.919"]),
     ("Return if you develop fever.", &[], &["R50.9"]),
     ("No fever, chills or cough.", &[], &["R50.9", "R68.83", "R05.9"]),
+    // An adjective qualifies the noun after it: across an "and" or a "with" it is no modifier of the term before.
+    ("Ischemic heart disease with myocardial infarction.", &["I21.9"], &["I51.5"]),
+    ("Chest X-ray showed bilateral infiltrates and mild pulmonary oligoperfusion.", &[], &["R91.8"]),
+    ("Meckel diverticulum with heterotopic gastric mucosa.", &[], &["K31.4"]),
+    ("Esophageal varices in gastric fundus.", &["I86.4"], &[]),
+    ("Liver disease of alcoholic origin.", &["K70.9"], &[]),
+    // An abbreviation labelling a measured value is a laboratory test, not a condition.
+    ("Blood count: CMV: 89.7 fL, HCM 29.2 pg. Coagulation: TTP 28.9 seconds.", &[], &["B25.9", "I42.2", "M31.19"]),
+    ("CMV infection. Known HCM. Diagnosed with TTP 2 years ago, in remission.", &["B25.9", "I42.2", "M31.19"], &[]),
 ];
 
 #[test]

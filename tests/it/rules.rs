@@ -744,6 +744,30 @@ const ROWS: &[Row] = &[
         excluded & [("I10", "combination")]
     ),
     row!("Hypertension and ischemic heart disease.", I, codes & ["I10", "I25.9"], not & ["I11.9"], excluded & []),
+    // Diabetes with CKD of no documented stage: E11.22 and N18.9, which the CKD stage instruction asks for; with
+    // hypertension too, I12.9 as well.
+    row!(
+        "He has hypertension, diabetes mellitus and chronic renal failure.",
+        O,
+        codes & ["E11.22", "I12.9", "N18.9"],
+        not & ["E11.9", "I10"],
+        excluded & [("E11.9", "combination"), ("I10", "combination")]
+    ),
+    // Valve stenosis with insufficiency, written apart, is one code (the Index's "with").
+    row!(
+        "Severe aortic valve stenosis along with moderate aortic insufficiency.",
+        O,
+        codes & ["I35.2"],
+        not & ["I35.0", "I35.1"],
+        excluded & [("I35.0", "combination"), ("I35.1", "combination")]
+    ),
+    row!(
+        "Pulmonary valve stenosis. Mild aortic regurgitation.",
+        O,
+        codes & ["I37.0", "I35.1"],
+        not & ["I35.2", "I37.2"],
+        excluded & []
+    ),
     row!("Hypertensive heart disease.", O, codes & ["I11.9"], not & ["I10", "I51.9"], excluded & []),
     row!("Hypertensive chronic kidney disease.", O, codes & ["I12.9", "N18.9"], not & ["I10"], excluded & []),
     row!("COPD with pneumonia.", I, codes & ["J44.0", "J18.9"], not & ["J44.9"], excluded & []),
