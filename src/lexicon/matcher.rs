@@ -221,7 +221,19 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         }
         let hits = finished;
         let selected = select(hits, |p| self.coordinated(p));
-        selected.into_iter().map(|h| self.mention(h)).filter(|m| !self.lab_label(m)).collect()
+        let services = self.service_names();
+        selected
+            .into_iter()
+            .map(|h| self.mention(h))
+            .filter(|m| !self.lab_label(m))
+            .filter(|m| {
+                // A service's name is not a diagnosis: "referred to the Pain Unit", "the Infectious Diseases and
+                // Internal Medicine Services". An encounter code (Z) keeps it: care in a palliative care unit is
+                // palliative care (Z51.5).
+                !(m.tokens.0..m.tokens.1).all(|t| services.get(t).copied().unwrap_or(false))
+                    || self.codes.code(m.code).code.starts_with('Z')
+            })
+            .collect()
     }
 
     /// The concept words at a position.
@@ -683,6 +695,45 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         true
     }
 
+    /// For each document token, whether it is part of the name of a hospital service: the words before a service
+    /// noun ("unit", "clinic", "department", ...) up to an article, a preposition or a verb of referral, in one
+    /// sentence. A name in capitals ("Infectious Diseases and Internal Medicine Services") runs over its capitalized
+    /// words and the "and" between them; one in lower case ("acute postoperative pain unit") over words alone.
+    fn service_names(&self) -> Vec<bool> {
+        let doc = self.doc;
+        let n = doc.tokens().len();
+        let mut named = Vec::new();
+        for i in 0..n {
+            if !SERVICE_NOUNS.contains(&doc.norm(i)) {
+                continue;
+            }
+            let capitals = |k: usize| doc.original(k).starts_with(|c: char| c.is_uppercase());
+            let title = capitals(i);
+            let (mut j, mut words) = (i, 0);
+            while j > 0 && words < 6 {
+                let k = j - 1;
+                let w = doc.norm(k);
+                if doc.sentence_index(k) != doc.sentence_index(i) {
+                    break;
+                }
+                if w == "-" || (w == "and" && title && k > 0 && capitals(k - 1)) {
+                    j = k;
+                    continue;
+                }
+                if !w.chars().all(char::is_alphabetic) || NOT_IN_SERVICE_NAMES.contains(&w) || (title && !capitals(k)) {
+                    break;
+                }
+                j = k;
+                words += 1;
+            }
+            if j < i {
+                named.resize(n, false);
+                named[j..i].fill(true);
+            }
+        }
+        named
+    }
+
     /// Is the mention an abbreviation written as the label of a measured value ("CMV: 89.7 fL", "TTP 28.9
     /// seconds")? A laboratory list names its tests by abbreviations that are also conditions' (MCV and MCH
     /// mistranslated as CMV and HCM); a value with a decimal or a unit after it is a result, not a diagnosis.
@@ -1017,6 +1068,66 @@ fn is_subset(small: &[u32], big: &[u32]) -> bool {
     }
     true
 }
+
+/// Nouns that end the name of a hospital service (`Matcher::service_names`), and the words that start before
+/// such a name.
+const SERVICE_NOUNS: &[&str] = &[
+    "department",
+    "departments",
+    "service",
+    "services",
+    "unit",
+    "clinic",
+    "clinics",
+    "ward",
+    "team",
+    "center",
+    "centre",
+    "institute",
+    "association",
+    "society",
+    "foundation",
+];
+const NOT_IN_SERVICE_NAMES: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "our",
+    "his",
+    "her",
+    "their",
+    "its",
+    "this",
+    "that",
+    "to",
+    "in",
+    "at",
+    "by",
+    "from",
+    "of",
+    "with",
+    "for",
+    "on",
+    "into",
+    "and",
+    "or",
+    "per",
+    "via",
+    "was",
+    "were",
+    "is",
+    "referred",
+    "admitted",
+    "transferred",
+    "consulted",
+    "followed",
+    "seen",
+    "evaluated",
+    "attended",
+    "treated",
+    "managed",
+    "discharged",
+];
 
 /// Units of a measured value after an abbreviation (`Matcher::lab_label`).
 const LAB_UNITS: &[&str] = &[

@@ -167,6 +167,11 @@ const ROWS: &[Row] = &[
     ("Meckel diverticulum with heterotopic gastric mucosa.", &[], &["K31.4"]),
     ("Esophageal varices in gastric fundus.", &["I86.4"], &[]),
     ("Liver disease of alcoholic origin.", &["K70.9"], &[]),
+    // A hospital service's name is no diagnosis; an encounter code keeps it.
+    ("Seen by the Infectious Diseases and Internal Medicine Services.", &[], &["B99.9"]),
+    ("Referred to the pain clinic. Severe low back pain.", &["M54.50"], &["R52"]),
+    ("She was admitted to the stroke unit.", &[], &["I63.9"]),
+    ("Followed by the Palliative Care Unit.", &["Z51.5"], &[]),
     // An abbreviation labelling a measured value is a laboratory test, not a condition.
     ("Blood count: CMV: 89.7 fL, HCM 29.2 pg. Coagulation: TTP 28.9 seconds.", &[], &["B25.9", "I42.2", "M31.19"]),
     ("CMV infection. Known HCM. Diagnosed with TTP 2 years ago, in remission.", &["B25.9", "I42.2", "M31.19"], &[]),
