@@ -167,6 +167,9 @@ const ROWS: &[Row] = &[
     ("Meckel diverticulum with heterotopic gastric mucosa.", &[], &["K31.4"]),
     ("Esophageal varices in gastric fundus.", &["I86.4"], &[]),
     ("Liver disease of alcoholic origin.", &["K70.9"], &[]),
+    // Bleeding of a named genital site.
+    ("Vaginal bleeding for two weeks.", &["N93.9"], &["R58"]),
+    ("Post-coital bleeding.", &["N93.0"], &["R58"]),
     // A hospital service's name is no diagnosis; an encounter code keeps it.
     ("Seen by the Infectious Diseases and Internal Medicine Services.", &[], &["B99.9"]),
     ("Referred to the pain clinic. Severe low back pain.", &["M54.50"], &["R52"]),
