@@ -299,6 +299,15 @@ const ROWS: &[Row] = &[
     row!("Perforated diverticulitis.", I, codes & ["K57.80"], not & ["K57.92"], excluded & []),
     row!("Anaphylaxis.", E, codes & ["T78.2XXA"]),
     row!("Tobacco use.", O, codes & ["Z72.0"]),
+    // A substance named alone (a drug given, a toxicology screen, a drink) is no use of it (Guidelines I.C.5.b.3).
+    row!(
+        "Switched to intravenous opioids. Urine screen positive for cocaine. Drinks alcohol socially.",
+        O,
+        codes & [],
+        not & ["F11.90", "F14.90", "F10.90"],
+        excluded & []
+    ),
+    row!("Cocaine use. Heroin use disorder.", O, codes & ["F14.90", "F11.90"]),
     // Alphabetic Index defaults: necrosis NOS is gangrene (I96), but necrosis seen in a tumor is not a diagnosis;
     // chronic diarrhea is K52.9; hyperbilirubinemia E80.7; polytrauma is multiple injuries (T07).
     row!("Skin necrosis of the foot.", I, codes & ["I96"]),
