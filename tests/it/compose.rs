@@ -170,6 +170,15 @@ const ROWS: &[Row] = &[
     // Bleeding of a named genital site.
     ("Vaginal bleeding for two weeks.", &["N93.9"], &["R58"]),
     ("Post-coital bleeding.", &["N93.0"], &["R58"]),
+    // Words of a position, a test, an instrument, a drug class, an organism or a regimen read as no condition.
+    ("The pain worsened in decubitus.", &[], &["L89.90"]),
+    ("Sacral decubitus.", &["L89.159"], &[]),
+    ("Hypotensive drugs were withdrawn. A sweat test was normal.", &[], &["I95.2", "I95.9", "R61"]),
+    ("Bipolar electrocoagulation was used. Vesicular murmur preserved.", &[], &["F31.9", "R01.1"]),
+    ("Functional impotence of the left leg.", &[], &["N52.9"]),
+    ("Propionibacterium acnes grew in the culture.", &["B96.89"], &["L70.9"]),
+    ("Induction with the FLAG-IDA protocol. FFA of the right eye showed leakage.", &[], &["D50.9", "L66.12"]),
+    ("Frontal fibrosing alopecia (FFA). Ganglion cyst of the left wrist.", &["L66.12", "M67.432"], &[]),
     // A hospital service's name is no diagnosis; an encounter code keeps it.
     ("Seen by the Infectious Diseases and Internal Medicine Services.", &[], &["B99.9"]),
     ("Referred to the pain clinic. Severe low back pain.", &["M54.50"], &["R52"]),
