@@ -179,6 +179,9 @@ const ROWS: &[Row] = &[
     ("Propionibacterium acnes grew in the culture.", &["B96.89"], &["L70.9"]),
     ("Induction with the FLAG-IDA protocol. FFA of the right eye showed leakage.", &[], &["D50.9", "L66.12"]),
     ("Frontal fibrosing alopecia (FFA). Ganglion cyst of the left wrist.", &["L66.12", "M67.432"], &[]),
+    ("Extracorporeal shock wave lithotripsy for a renal calculus.", &["N20.0"], &["R57.9"]),
+    // "No known history of" denies the condition as "no history of" does.
+    ("No known history of diabetes. No previous history of seizures.", &[], &["E11.9", "R56.9", "Z87.442"]),
     // A hospital service's name is no diagnosis; an encounter code keeps it.
     ("Seen by the Infectious Diseases and Internal Medicine Services.", &[], &["B99.9"]),
     ("Referred to the pain clinic. Severe low back pain.", &["M54.50"], &["R52"]),
