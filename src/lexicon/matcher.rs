@@ -60,7 +60,8 @@ pub(super) struct Matcher<'l, 'd, 'a> {
     direct: Vec<Hit>,
     /// How many "from" positions there are up to each position, and the word id of "secondary": a metastasis
     /// "from" a site names the primary, so a secondary-neoplasm term never reads its site across a "from"
-    /// ("brain metastasis from lung adenocarcinoma" is not a secondary of the lung).
+    /// ("brain metastasis from lung adenocarcinoma" is not a secondary of the lung). An "of" followed closely by a
+    /// malignancy word counts as one.
     from_count: Vec<u32>,
     secondary: u32,
     /// The word id of "non", and the positions written after "non-": "non-hepatic" is not "hepatic"
@@ -177,7 +178,13 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             // A capital "A" after a word in the same sentence is a type letter ("hepatitis A"), not the article.
             let letter = doc.original(i) == "A"
                 && m.tok.last().is_some_and(|&t| doc.sentence_index(t) == sentence && doc.norm(t).len() > 1);
-            froms += u32::from(norm == "from");
+            // "Of" before a malignancy names the primary too: "metastasis of cutaneous melanoma" is no secondary
+            // of the skin.
+            let of_primary = norm == "of"
+                && (i + 1..(i + 5).min(n))
+                    .take_while(|&j| doc.sentence_index(j) == sentence)
+                    .any(|j| MALIGNANCY.contains(&doc.norm(j)));
+            froms += u32::from(norm == "from" || of_primary);
             m.from_count.push(froms);
             negations += u32::from(NEGATIONS.contains(&norm));
             m.negation_count.push(negations);

@@ -182,6 +182,10 @@ const ROWS: &[Row] = &[
     ("Extracorporeal shock wave lithotripsy for a renal calculus.", &["N20.0"], &["R57.9"]),
     // "No known history of" denies the condition as "no history of" does.
     ("No known history of diabetes. No previous history of seizures.", &[], &["E11.9", "R56.9", "Z87.442"]),
+    ("Definitive diagnosis: Ludwig's angina.", &["K12.2"], &["I20.9"]),
+    // "Of" before a malignancy names the primary: no secondary neoplasm of the skin or the kidney.
+    ("Metastasis of cutaneous melanoma in the small intestine.", &["C43.9"], &["C79.2"]),
+    ("Metastasis of clear cell renal carcinoma.", &["C64.9"], &["C79.00"]),
     // A hospital service's name is no diagnosis; an encounter code keeps it.
     ("Seen by the Infectious Diseases and Internal Medicine Services.", &[], &["B99.9"]),
     ("Referred to the pain clinic. Severe low back pain.", &["M54.50"], &["R52"]),
