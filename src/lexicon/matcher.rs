@@ -741,17 +741,33 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         named
     }
 
-    /// Is the mention an abbreviation written as the label of a measured value ("CMV: 89.7 fL", "TTP 28.9
-    /// seconds")? A laboratory list names its tests by abbreviations that are also conditions' (MCV and MCH
-    /// mistranslated as CMV and HCM); a value with a decimal or a unit after it is a result, not a diagnosis.
+    /// Is the mention the label of a measured value rather than a condition? An abbreviation with a value after it
+    /// that has a decimal or a unit ("CMV: 89.7 fL", "TTP 28.9 seconds": a laboratory list names its tests by
+    /// abbreviations that are also conditions', MCV and MCH mistranslated as CMV and HCM), or one joined to a
+    /// number before it ("25-HCC", a vitamin D metabolite); and any mention followed by a pressure "of 35 mm Hg"
+    /// (a gas or pressure reading).
     fn lab_label(&self, m: &Mention) -> bool {
         let (first, last) = m.tokens;
+        let text = self.doc.text();
+        let after = text[m.bytes.1..].trim_start_matches(' ');
+        let pressure = after.strip_prefix("of ").is_some_and(|r| {
+            let digits = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
+            let unit = r[digits..].trim_start_matches(' ').to_ascii_lowercase();
+            digits > 0 && (unit.starts_with("mm hg") || unit.starts_with("mmhg"))
+        });
+        if pressure {
+            return true;
+        }
         let word = self.doc.original(first);
         if last != first + 1 || !(2..=6).contains(&word.len()) || !word.chars().all(|c| c.is_ascii_uppercase()) {
             return false;
         }
-        let after = &self.doc.text()[m.bytes.1..];
-        let after = after.trim_start_matches(' ');
+        let joined_to_number = first >= 2
+            && self.doc.norm(first - 1) == "-"
+            && self.doc.norm(first - 2).chars().all(|c| c.is_ascii_digit());
+        if joined_to_number {
+            return true;
+        }
         let after = after.strip_prefix([':', '=']).unwrap_or(after).trim_start_matches(' ');
         let digits = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
         if digits == 0 {

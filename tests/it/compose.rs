@@ -193,6 +193,8 @@ const ROWS: &[Row] = &[
     ("Followed by the Palliative Care Unit.", &["Z51.5"], &[]),
     // An abbreviation labelling a measured value is a laboratory test, not a condition.
     ("Blood count: CMV: 89.7 fL, HCM 29.2 pg. Coagulation: TTP 28.9 seconds.", &[], &["B25.9", "I42.2", "M31.19"]),
+    ("25-hydroxyvitamin D (25-HCC) was low. Arterial hypertension of 35 mm Hg on the gas.", &[], &["C22.0", "I10"]),
+    ("Inflammatory pseudotumor of the liver. Pseudotumor cerebri.", &["G93.2"], &[]),
     ("CMV infection. Known HCM. Diagnosed with TTP 2 years ago, in remission.", &["B25.9", "I42.2", "M31.19"], &[]),
 ];
 
