@@ -355,7 +355,13 @@ impl CodingRules {
             // An acute myocardial infarction is I21-I22 for four weeks from its onset and an old one (I25.2) after
             // (Guidelines I.C.9.e.1): one the note places in a calendar year ("a heart attack in 2018") is past.
             let acute_mi = code.starts_with("I21") || code.starts_with("I22");
-            let past = |m: &&Mention| m.assertion.past || (acute_mi && m.assertion.dated);
+            // Smoking listed among past conditions is current unless the note says it ended or writes its history
+            // as such ("former smoker", "quit", "history of smoking"): "past medical history: hypertension,
+            // cigarette smoker" and "a 15 pack-year smoker" are F17.2-, as a chronic condition in that list is.
+            let smoking = code.starts_with("F17.2");
+            let past = |m: &&Mention| {
+                (m.assertion.past && (!smoking || smoking_ended(cx.doc, m))) || (acute_mi && m.assertion.dated)
+            };
             if !about_past && self.on(RuleSwitch::History) && live.iter().all(past) {
                 if let Some(z) = self.history.personal(codes, cx.lexicon, c.code) {
                     let zc = codes.code(z).code.clone();
@@ -564,6 +570,18 @@ fn conflict_gap(cx: &NoteContext<'_, '_>, c: &Candidate) -> Gap {
         },
         priority: 2,
     }
+}
+
+/// Does the note say that the smoking of this mention has ended: a word of ending within a few words before it or in
+/// it ("former", "ex-", "quit", "stopped", "previous"), or "history of" right before it, or "history" in it?
+fn smoking_ended(doc: &crate::text::Document<'_>, m: &Mention) -> bool {
+    const ENDED: &[&str] =
+        &["former", "ex", "exsmoker", "quit", "quitted", "stopped", "previous", "previously", "past", "gave"];
+    let (first, last) = m.tokens;
+    let sentence = doc.sentence_of(first);
+    let from = first.saturating_sub(4).max(sentence.first);
+    (from..last).any(|i| ENDED.contains(&doc.norm(i)) || (i >= first && doc.norm(i) == "history"))
+        || (first >= 2 && doc.norm(first - 1) == "of" && doc.norm(first - 2) == "history")
 }
 
 /// A code that a suggested combination's "use additional code" note asks for, documented in the combination's own

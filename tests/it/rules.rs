@@ -559,6 +559,16 @@ const ROWS: &[Row] = &[
         not & ["F17.210", "F17.200"],
         excluded & []
     ),
+    // Smoking listed among past conditions is current unless it is said to have ended.
+    row!(
+        "Past medical history: hypertension, cigarette smoker.",
+        O,
+        codes & ["I10", "F17.210"],
+        not & ["Z87.891"],
+        excluded & []
+    ),
+    row!("He quit smoking 10 years ago.", O, codes & ["Z87.891"], not & ["F17.200", "F17.210"], excluded & []),
+    row!("Smoker. The patient was advised to quit smoking.", O, codes & ["F17.200"], not & ["Z87.891"], excluded & []),
     // A subdural hematoma is nontraumatic unless an injury is written; retinal bleeding is retinal hemorrhage.
     row!("Chronic subdural hematoma.", I, codes & ["I62.03"], not & ["R58"], excluded & []),
     row!("Post-traumatic subdural hematoma.", I, codes & ["S06.5X0A"], not & ["I62.00", "R58"], excluded & []),
