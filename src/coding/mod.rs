@@ -631,6 +631,11 @@ fn less_specific(cx: &NoteContext<'_, '_>, candidates: &mut [Candidate]) {
             .filter(|s| !s.is_empty())
             .collect()
     };
+    // What a general code may be a reading of: a live code, or a symptom set aside as part of a coded diagnosis
+    // ("pain" beside "back pain" that a disc disorder with radiculopathy includes is that diagnosis's pain too).
+    let pool: Vec<usize> = (0..candidates.len())
+        .filter(|&i| candidates[i].is_live() || candidates[i].exclusion == Some(Reason::IntegralSymptom))
+        .collect();
     let mut aside: Vec<(usize, String)> = Vec::new();
     // A code already set aside here explains nothing: two readings never set each other aside.
     let mut gone: Vec<usize> = Vec::new();
@@ -641,7 +646,7 @@ fn less_specific(cx: &NoteContext<'_, '_>, candidates: &mut [Candidate]) {
             continue;
         }
         let mine = sets(candidates[a].code);
-        let by = live.iter().copied().find(|&b| {
+        let by = pool.iter().copied().find(|&b| {
             let other = cx.codes.code(candidates[b].code);
             // The same condition: the same block of categories, two symptom codes, or an unspecified-site malignancy
             // beside a primary site; never a pair the classification asks to report together.
@@ -665,13 +670,18 @@ fn less_specific(cx: &NoteContext<'_, '_>, candidates: &mut [Candidate]) {
             })
         });
         if let Some(b) = by {
-            aside.push((a, cx.codes.code(candidates[b].code).code.clone()));
+            let better = cx.codes.code(candidates[b].code).code.clone();
+            let why = if candidates[b].is_live() {
+                format!("a less specific reading of a condition coded as {better}")
+            } else {
+                format!("a less specific reading of {better}, itself part of a coded diagnosis")
+            };
+            aside.push((a, why));
             gone.push(a);
         }
     }
-    for (a, better) in aside {
-        candidates[a]
-            .set_aside(Reason::LessSpecific, format!("a less specific reading of a condition coded as {better}"));
+    for (a, why) in aside {
+        candidates[a].set_aside(Reason::LessSpecific, why);
     }
 }
 

@@ -559,6 +559,14 @@ const ROWS: &[Row] = &[
         not & ["F17.210", "F17.200"],
         excluded & []
     ),
+    // A general reading of a symptom that a coded diagnosis includes goes with it.
+    row!(
+        "Lumbar disc herniation with radiculopathy. Evaluation of back pain. The onset of his pain began 2 years ago.",
+        O,
+        codes & ["M51.16"],
+        not & ["R52", "M54.9"],
+        excluded & [("R52", "less_specific"), ("M54.9", "integral_symptom")]
+    ),
     // Smoking listed among past conditions is current unless it is said to have ended.
     row!(
         "Past medical history: hypertension, cigarette smoker.",
