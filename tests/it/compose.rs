@@ -182,6 +182,7 @@ const ROWS: &[Row] = &[
     ("Extracorporeal shock wave lithotripsy for a renal calculus.", &["N20.0"], &["R57.9"]),
     // "No known history of" denies the condition as "no history of" does.
     ("No known history of diabetes. No previous history of seizures.", &[], &["E11.9", "R56.9", "Z87.442"]),
+    ("He takes pain medications daily. Lidocaine provided for pain relief.", &[], &["R52"]),
     ("Definitive diagnosis: Ludwig's angina.", &["K12.2"], &["I20.9"]),
     // "Of" before a malignancy names the primary: no secondary neoplasm of the skin or the kidney.
     ("Metastasis of cutaneous melanoma in the small intestine.", &["C43.9"], &["C79.2"]),
