@@ -771,6 +771,22 @@ const ROWS: &[Row] = &[
         excluded & [("I10", "combination")]
     ),
     row!("Hypertension and ischemic heart disease.", I, codes & ["I10", "I25.9"], not & ["I11.9"], excluded & []),
+    // Hypertensive heart disease named as such joins heart failure and CKD as hypertension does.
+    row!("Hypertensive cardiomyopathy in sinus rhythm.", O, codes & ["I11.9"], not & ["I10", "I42.9"], excluded & []),
+    row!(
+        "Hypertensive cardiomyopathy with chronic diastolic heart failure.",
+        O,
+        codes & ["I11.0", "I50.32"],
+        not & ["I11.9"],
+        excluded & [("I11.9", "combination")]
+    ),
+    row!(
+        "Hypertensive cardiovascular disease and CKD stage 3a.",
+        O,
+        codes & ["I13.10", "N18.31"],
+        not & ["I11.9"],
+        excluded & []
+    ),
     // Diabetes with CKD of no documented stage: E11.22 and N18.9, which the CKD stage instruction asks for; with
     // hypertension too, I12.9 as well.
     row!(
