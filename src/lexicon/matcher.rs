@@ -514,10 +514,10 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                         continue;
                     }
                     // Nor is it read again as another code from its words alone: "diabetic kidney disease" names
-                    // E11.22, and the "2" of "type 2" in that code's words is no CKD stage 2.
+                    // E11.22, and the "2" of "type 2" in that code's words is no CKD stage 2; "HHD" names I11.9,
+                    // and its "heart disease" is no I51.9.
                     let inside_named = |q: u32| {
                         self.named[q as usize].is_some_and(|named| named != entry.node)
-                            && self.phrase_end[q as usize] > q
                             && chosen.iter().all(|&c| (q..=self.phrase_end[q as usize]).contains(&c))
                     };
                     if chosen.iter().any(|&q| inside_named(q)) {

@@ -182,6 +182,8 @@ const ROWS: &[Row] = &[
     ("Extracorporeal shock wave lithotripsy for a renal calculus.", &["N20.0"], &["R57.9"]),
     // "No known history of" denies the condition as "no history of" does.
     ("No known history of diabetes. No previous history of seizures.", &[], &["E11.9", "R56.9", "Z87.442"]),
+    // A one-word abbreviation naming a code is not read again as another code from its words alone.
+    ("He has HHD.", &["I11.9"], &["I51.9"]),
     ("He takes pain medications daily. Lidocaine provided for pain relief.", &[], &["R52"]),
     ("Definitive diagnosis: Ludwig's angina.", &["K12.2"], &["I20.9"]),
     // "Of" before a malignancy names the primary: no secondary neoplasm of the skin or the kidney.
