@@ -582,7 +582,16 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         anchor: u32,
     ) -> Option<MatchKind> {
         let (lo, hi) = (used[0] as usize, *used.last().unwrap_or(&used[0]) as usize);
-        if hi - lo + 1 > used.len() + SLACK.max(used.len()) {
+        // Two conditions coordinated before a shared site ("pain and stiffness in the right knee") read that site
+        // each: the "and" and the other condition's word after the first do not count against the slack.
+        let shared = used.len() > 1
+            && lo + 2 < hi
+            && matches!(self.doc.norm(self.tok[lo + 1]), "and" | "or")
+            && !used.contains(&((lo + 2) as u32))
+            && !ADJECTIVE_ENDINGS.iter().any(|e| self.doc.norm(self.tok[lo + 2]).ends_with(e))
+            && self.segment[lo] == self.segment[hi];
+        let allowance = used.len() + SLACK.max(used.len()) + if shared { 2 } else { 0 };
+        if hi - lo + 1 > allowance {
             return None;
         }
         if !self.segments_ok(used, anchor as usize, &[]) {

@@ -184,6 +184,9 @@ const ROWS: &[Row] = &[
     ("No known history of diabetes. No previous history of seizures.", &[], &["E11.9", "R56.9", "Z87.442"]),
     // A one-word abbreviation naming a code is not read again as another code from its words alone.
     ("He has HHD.", &["I11.9"], &["I51.9"]),
+    // Two conditions coordinated before a shared site read that site each.
+    ("Pain and stiffness in the right knee.", &["M25.561", "M25.661"], &["R52"]),
+    ("Complaining of pain and swelling in the index finger.", &["M79.646"], &["R52"]),
     ("He takes pain medications daily. Lidocaine provided for pain relief.", &[], &["R52"]),
     ("Definitive diagnosis: Ludwig's angina.", &["K12.2"], &["I20.9"]),
     // "Of" before a malignancy names the primary: no secondary neoplasm of the skin or the kidney.
