@@ -156,6 +156,16 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             if abbreviation_in_parentheses(i) {
                 continue;
             }
+            // A list's enumerator ("1. Type 2 diabetes mellitus") numbers the item: it is no type or stage of the
+            // condition after it.
+            let enumerator = (1..=2).contains(&norm.len())
+                && norm.chars().all(|c| c.is_ascii_digit())
+                && (i == 0 || doc.line_end(i - 1))
+                && i + 1 < n
+                && matches!(doc.norm(i + 1), "." | ")");
+            if enumerator {
+                continue;
+            }
             if is_transparent(norm) {
                 after_apostrophe = matches!(norm, "'" | "\u{2019}");
                 continue;

@@ -787,6 +787,14 @@ const ROWS: &[Row] = &[
         not & ["I11.9"],
         excluded & []
     ),
+    // A list's enumerator is no type or stage: "1. Type 2 diabetes mellitus." was E10.9.
+    row!(
+        "ASSESSMENT AND PLAN:\n1. Type 2 diabetes mellitus.\n2. Essential hypertension.",
+        O,
+        codes & ["E11.9", "I10"],
+        not & ["E10.9"],
+        excluded & []
+    ),
     // Diabetes with CKD of no documented stage: E11.22 and N18.9, which the CKD stage instruction asks for; with
     // hypertension too, I12.9 as well.
     row!(
