@@ -308,6 +308,14 @@ const ROWS: &[Row] = &[
         excluded & []
     ),
     row!("Cocaine use. Heroin use disorder.", O, codes & ["F14.90", "F11.90"]),
+    // A use disorder's severity is the tabular's: mild is abuse, moderate or severe dependence.
+    row!(
+        "Opioid use disorder, moderate. Cannabis use disorder, mild. Heroin use disorder, severe.",
+        O,
+        codes & ["F11.20", "F12.10"],
+        not & ["F11.90", "F12.90"],
+        excluded & []
+    ),
     // Alphabetic Index defaults: necrosis NOS is gangrene (I96), but necrosis seen in a tumor is not a diagnosis;
     // chronic diarrhea is K52.9; hyperbilirubinemia E80.7; polytrauma is multiple injuries (T07).
     row!("Skin necrosis of the foot.", I, codes & ["I96"]),
