@@ -86,6 +86,11 @@ pub(super) struct Matcher<'l, 'd, 'a> {
     /// words that those words drop are not read again: "lower limb pain" is pain in leg, and its "lower" would
     /// make it a lower leg.
     in_synonym_phrase: Vec<Option<u32>>,
+    /// For each position, whether its word is an adjective qualifying the noun after it
+    /// ([`Self::qualifies_next`]), and how many "and", "or", "with" and "plus" there are up to it: what the adjective
+    /// rule of [`Self::validate`] asks of every reading, computed once per note.
+    qualifies: Vec<bool>,
+    joins: Vec<u32>,
     /// The word of the patient's sex ("female" or "male") as the note's words tell it, `None` when they do not:
     /// the classification's sex axis ("... of left female breast") is read from it. Read from the note only when a
     /// refinement asks ([`Matcher::sex`]).
@@ -120,6 +125,8 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             negation_count: Vec::with_capacity(n),
             in_synonym_phrase: Vec::new(),
             written: Vec::new(),
+            qualifies: Vec::new(),
+            joins: Vec::new(),
             sex: std::cell::OnceCell::new(),
         };
         let mut negations = 0u32;
@@ -205,6 +212,14 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             m.segment.push(segment);
         }
         m.spread_count = spread_markers(|p| doc.norm(m.tok[p]), &m.clause);
+        m.qualifies = (0..m.len()).map(|p| m.qualifies_next(p)).collect();
+        let mut joins = 0u32;
+        m.joins = (0..m.len())
+            .map(|p| {
+                joins += u32::from(matches!(doc.norm(m.tok[p]), "and" | "or" | "with" | "plus"));
+                joins
+            })
+            .collect();
         m
     }
 
@@ -594,14 +609,17 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         let (lo, hi) = (used[0] as usize, *used.last().unwrap_or(&used[0]) as usize);
         // Two conditions coordinated before a shared site ("pain and stiffness in the right knee") read that site
         // each: the "and" and the other condition's word after the first do not count against the slack.
-        let shared = used.len() > 1
-            && lo + 2 < hi
-            && matches!(self.doc.norm(self.tok[lo + 1]), "and" | "or")
-            && !used.contains(&((lo + 2) as u32))
-            && !ADJECTIVE_ENDINGS.iter().any(|e| self.doc.norm(self.tok[lo + 2]).ends_with(e))
-            && self.segment[lo] == self.segment[hi];
-        let allowance = used.len() + SLACK.max(used.len()) + if shared { 2 } else { 0 };
-        if hi - lo + 1 > allowance {
+        let span = hi - lo + 1;
+        let allowance = used.len() + SLACK.max(used.len());
+        let shared = || {
+            used.len() > 1
+                && lo + 2 < hi
+                && matches!(self.doc.norm(self.tok[lo + 1]), "and" | "or")
+                && !used.contains(&((lo + 2) as u32))
+                && !ADJECTIVE_ENDINGS.iter().any(|e| self.doc.norm(self.tok[lo + 2]).ends_with(e))
+                && self.segment[lo] == self.segment[hi]
+        };
+        if span > allowance && (span > allowance + 2 || !shared()) {
             return None;
         }
         if !self.segments_ok(used, anchor as usize, &[]) {
@@ -640,10 +658,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         // with myocardial infarction" is no myocardial disease, "infiltrates and mild pulmonary oligoperfusion" no
         // pulmonary infiltrate). After "of", "in" or "due to" it names the term's site or cause ("varices in gastric
         // fundus", "nephropathy due to analgesic abuse").
-        if hi > lo
-            && self.qualifies_next(hi)
-            && (self.tok[lo] + 1..self.tok[hi]).any(|t| matches!(self.doc.norm(t), "and" | "or" | "with" | "plus"))
-        {
+        if hi > lo && self.qualifies[hi] && self.joins[hi - 1] > self.joins[lo] {
             return None;
         }
         // A number ("2", "3b", "4") or a type letter counts only next to the words it qualifies.
