@@ -71,6 +71,7 @@ const ROWS: &[Row] = &[
     ("CVA", &["I63.9"], &[]),
     ("MDD", &["F32.9"], &[]),
     ("MDD, recurrent, moderate", &["F33.1"], &["F32.9"]),
+    ("Major depressive disorder, recurrent, moderate.", &["F33.1"], &["F32.1", "F32.9"]),
     ("MDD, single episode, moderate", &["F32.1"], &["F32.9", "F33.1"]),
     ("RA on methotrexate", &["M06.9"], &[]),
     ("morbid obesity", &["E66.01"], &[]),
