@@ -80,11 +80,11 @@ pub(crate) fn code_terms(code: &Code, tokenize: &mut dyn FnMut(&str) -> Vec<Stri
             // Likewise "Opioid use", "Cocaine use", "Tobacco use" with "use" (a stopword) gone: the substance
             // named alone (a drug given, a toxicology screen) is no use of it; the clinical lexicon writes "cocaine
             // use" and its kin out.
-            let adjective_only = words.len() == 1
+            let qualifier_only = words.len() == 1
                 && text
                     .split(|c: char| !c.is_ascii_alphabetic())
                     .any(|w| w.eq_ignore_ascii_case("condition") || w.eq_ignore_ascii_case("use"));
-            if !words.is_empty() && !adjective_only && !out.iter().any(|t| t.words == words) {
+            if !words.is_empty() && !qualifier_only && !out.iter().any(|t| t.words == words) {
                 let capitals = acronyms(text, tokenize).into_iter().filter(|(a, _)| words.contains(a)).collect();
                 out.push(CodeTerm { words, source, capitals });
             }
