@@ -7,7 +7,7 @@ use super::{Lexicon, MatchKind, Mention, PhraseMeaning, TermSource, is_transpare
 use crate::codeset::{CodeId, CodeSet};
 use crate::context::Assertion;
 use crate::text::Document;
-use crate::text::phrases::longest_non_overlapping;
+use crate::text::phrases::{PhraseMatch, longest_non_overlapping};
 
 /// Extra positions a match may spread over beyond the ones it uses (at least this many, or as many as it uses).
 const SLACK: usize = 3;
@@ -33,6 +33,24 @@ pub(super) struct Hit {
     /// The positions of the words a composed reading (`compose`) took for its term, before refinement added
     /// more: what the crossing rule of `select` looks at. Empty for a phrase read as written.
     pub term: Vec<u32>,
+}
+
+impl Hit {
+    /// The code a clinical-lexicon term names, read from the term's own words.
+    fn named(code: CodeId, m: &PhraseMatch, len: u16) -> Hit {
+        Hit {
+            code,
+            node: code,
+            positions: (m.first as u32..m.last as u32).collect(),
+            weight: len.max(1),
+            kind: MatchKind::Lexicon,
+            source: TermSource::Lexicon,
+            direct: true,
+            plainness: 0,
+            side_of_bilateral: false,
+            term: Vec::new(),
+        }
+    }
 }
 
 /// The note as a stream of word positions (tokens minus transparent punctuation and header words).
@@ -281,7 +299,14 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
     fn phrases(&mut self) {
         let lex = self.lex;
         let found = lex.phrases.find_all(&self.ids);
-        let selected = longest_non_overlapping(found, |m| {
+        let names_code = |m: &PhraseMatch| {
+            let (first, last) = (self.tok[m.first], self.tok[m.last - 1]);
+            lex.phrases.payloads(m.phrase).iter().any(|&p| {
+                let info = &lex.phrase_info[p as usize];
+                matches!(info.meaning, PhraseMeaning::Code(_)) && self.allowed(&info.constraints, first, last)
+            })
+        };
+        let selected = longest_non_overlapping(found.clone(), |m| {
             let (first, last) = (self.tok[m.first], self.tok[m.last - 1]);
             if self.doc.sentence_index(first) != self.doc.sentence_index(last) {
                 return false;
@@ -291,6 +316,24 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                 .iter()
                 .any(|&p| self.allowed(&lex.phrase_info[p as usize].constraints, first, last))
         });
+        // Two terms that each name a code and share the head between them ("diabetic CKD" E11.22 and "CKD 3b"
+        // N18.32 in "Diabetic CKD 3b") are two codes: the later one, which lost the overlap, still names its code
+        // when no other phrase reads the words it adds.
+        let chained: Vec<PhraseMatch> = found
+            .iter()
+            .filter(|m| {
+                let Some(head) =
+                    selected.iter().find(|s| s.first < m.first && m.first < s.last && s.last < m.last && names_code(s))
+                else {
+                    return false;
+                };
+                let added_words_read = selected.iter().any(|t| t.first < m.last && t.last > head.last);
+                !added_words_read
+                    && self.doc.sentence_index(self.tok[m.first]) == self.doc.sentence_index(self.tok[m.last - 1])
+                    && names_code(m)
+            })
+            .copied()
+            .collect();
         let n = self.len();
         let mut expansion: Vec<Option<&[u32]>> = vec![None; n];
         self.named = vec![None; n];
@@ -326,18 +369,19 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                         self.named[m.first] = Some(*code);
                         self.phrase_end[m.first] = (m.last - 1) as u32;
                         covered[m.first..m.last].iter_mut().for_each(|c| *c = true);
-                        self.direct.push(Hit {
-                            code: *code,
-                            node: *code,
-                            positions: (m.first as u32..m.last as u32).collect(),
-                            weight: info.len.max(1),
-                            kind: MatchKind::Lexicon,
-                            source: TermSource::Lexicon,
-                            direct: true,
-                            plainness: 0,
-                            side_of_bilateral: false,
-                            term: Vec::new(),
-                        })
+                        self.direct.push(Hit::named(*code, m, info.len))
+                    }
+                }
+            }
+        }
+        for m in &chained {
+            let (first, last) = (self.tok[m.first], self.tok[m.last - 1]);
+            for &p in lex.phrases.payloads(m.phrase) {
+                let info = &lex.phrase_info[p as usize];
+                if let PhraseMeaning::Code(code) = info.meaning {
+                    if self.allowed(&info.constraints, first, last) {
+                        self.direct.push(Hit::named(code, m, info.len));
+                        covered[m.first..m.last].iter_mut().for_each(|c| *c = true);
                     }
                 }
             }

@@ -25,7 +25,8 @@
 //!    (Guidelines I.B.13). Refinement takes no words of another term read as written without that term's head.
 //! 3. **Selection.** Longest and most specific wins: a match whose words are all part of a larger match is
 //!    dropped ("heart failure" inside "acute on chronic systolic heart failure"); independent matches that share
-//!    words are both kept ("type 2 DM with diabetic CKD stage 3b" gives E11.22 and N18.32). A composed match that
+//!    words are both kept ("type 2 DM with diabetic CKD stage 3b" gives E11.22 and N18.32), and so are two lexicon
+//!    terms that each name a code and overlap ("diabetic CKD" and "CKD 3b" in "Diabetic CKD 3b"). A composed match that
 //!    takes the leading words of a term read as written and jumps over its head is two conditions read as one
 //!    ("left ventricular hypertrophy consistent with heart failure" is no left ventricular failure) and is
 //!    dropped, and the choice is made again without it.

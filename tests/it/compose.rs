@@ -15,6 +15,8 @@ const ROWS: &[Row] = &[
     ("acute on chronic systolic CHF", &["I50.23"], &["I50.9", "I50.21", "I50.22"]),
     ("chronic HFrEF", &["I50.22"], &["I50.9"]),
     ("type 2 DM with diabetic CKD stage 3b", &["E11.22", "N18.32"], &["E11.9", "N18.9"]),
+    // Two terms that each name a code and share "CKD": both codes.
+    ("Diabetic CKD 3b.", &["E11.22", "N18.32"], &["E11.9", "N18.9"]),
     ("closed fracture of the right femoral neck, initial encounter", &["S72.001A"], &["S72.009A"]),
     ("community-acquired pneumonia", &["J18.9"], &[]),
     ("UTI due to E. coli", &["N39.0", "B96.20"], &[]),
