@@ -113,6 +113,9 @@ pub(super) struct Matcher<'l, 'd, 'a> {
     /// the classification's sex axis ("... of left female breast") is read from it. Read from the note only when a
     /// refinement asks ([`Matcher::sex`]).
     sex: std::cell::OnceCell<Option<u32>>,
+    /// The trimester the note's gestational age falls in ([`gestation_trimester`]): the classification's trimester
+    /// axis ("Unspecified pre-eclampsia, third trimester") is read from it. Read only when a refinement asks.
+    trimester: std::cell::OnceCell<Option<u8>>,
 }
 
 /// Words that deny what follows them; a composed term never spans one.
@@ -146,6 +149,7 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             qualifies: Vec::new(),
             joins: Vec::new(),
             sex: std::cell::OnceCell::new(),
+            trimester: std::cell::OnceCell::new(),
         };
         let mut negations = 0u32;
         let mut froms = 0u32;
@@ -248,6 +252,11 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
             Some(Sex::Male) => self.lex.axis.male,
             None => None,
         })
+    }
+
+    /// The trimester of the pregnancy (1, 2 or 3) by the gestational age the note writes, `None` when it writes none.
+    pub(super) fn trimester(&self) -> Option<u8> {
+        *self.trimester.get_or_init(|| gestation_trimester(self.doc))
     }
 
     pub(super) fn run(mut self) -> Vec<Mention> {
@@ -733,12 +742,16 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
         if used.iter().all(|&p| self.segment[p as usize] == first_seg) {
             return true;
         }
+        // Each segment with the number of words it gives the match: a phrase read as its expansion counts its
+        // written length ("anemia in pregnancy, second trimester" is anemia read with its trimester, not the
+        // trimester with a condition attached).
         let mut segs: Vec<(u32, usize)> = Vec::new();
         for &p in used {
             let s = self.segment[p as usize];
+            let n = self.phrase_end[p as usize] as usize + 1 - p as usize;
             match segs.iter_mut().find(|(x, _)| *x == s) {
-                Some(e) => e.1 += 1,
-                None => segs.push((s, 1)),
+                Some(e) => e.1 += n,
+                None => segs.push((s, n)),
             }
         }
         let (min_seg, max_seg) =
@@ -1022,6 +1035,56 @@ fn patient_sex<'s>(words: impl Iterator<Item = &'s str>) -> Option<Sex> {
         (f, m) if m >= 2 && m >= 2 * f => Some(Sex::Male),
         _ => None,
     }
+}
+
+/// The trimester a note's gestational age falls in (Guidelines I.C.15.a.3: the first before 14 weeks 0 days, the
+/// second from 14 weeks 0 days to before 28 weeks 0 days, the third from 28 weeks 0 days to delivery), from a number
+/// of weeks written in a sentence that speaks of the pregnancy ("Intrauterine pregnancy at 32 weeks", "G2P1 at 34
+/// wks gestation"). A note may recall an earlier visit ("seen at 12 weeks for the dating scan"): the age only
+/// grows, so the greatest one written is the current one. Not from a sentence about a baby ("born at 34 weeks") or
+/// an earlier pregnancy ("previous pregnancy delivered at 39 weeks"): that is another gestation's age.
+fn gestation_trimester(doc: &Document<'_>) -> Option<u8> {
+    const WEEKS: &[&str] = &["week", "weeks", "wk", "wks"];
+    const PREGNANCY: &[&str] =
+        &["gestation", "gestational", "pregnant", "pregnancy", "iup", "ga", "ega", "gravid", "gravida", "intrauterine"];
+    const OTHER: &[&str] = &[
+        "born",
+        "newborn",
+        "neonate",
+        "infant",
+        "baby",
+        "premature",
+        "preterm",
+        "delivered",
+        "previous",
+        "prior",
+        "last",
+    ];
+    let n = doc.tokens().len();
+    let mut weeks: Option<u32> = None;
+    let mut i = 0;
+    while i < n {
+        let sentence = doc.sentence_index(i);
+        let end = (i..n).find(|&j| doc.sentence_index(j) != sentence).unwrap_or(n);
+        let words: Vec<&str> = (i..end).map(|j| doc.norm(j)).collect();
+        if words.iter().any(|w| PREGNANCY.contains(w)) && !words.iter().any(|w| OTHER.contains(w)) {
+            for (k, w) in words.iter().enumerate() {
+                let next = words.get(k + 1).copied().unwrap_or("");
+                let after_hyphen = if next == "-" { words.get(k + 2).copied().unwrap_or("") } else { next };
+                if let Ok(v) = w.parse::<u32>() {
+                    if (1..=42).contains(&v) && WEEKS.contains(&after_hyphen) {
+                        weeks = weeks.max(Some(v));
+                    }
+                }
+            }
+        }
+        i = end;
+    }
+    weeks.map(|w| match w {
+        0..=13 => 1,
+        14..=27 => 2,
+        _ => 3,
+    })
 }
 
 /// Step 3: longest and most specific. A hit is dropped when an already kept hit used all its positions and

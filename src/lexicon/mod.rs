@@ -247,6 +247,11 @@ pub(crate) struct AxisWords {
     pub nondominant: Option<u32>,
     pub female: Option<u32>,
     pub male: Option<u32>,
+    /// The trimester axis of Chapter 15: "trimester" and its ordinals.
+    pub trimester: Option<u32>,
+    pub first: Option<u32>,
+    pub second: Option<u32>,
+    pub third: Option<u32>,
 }
 
 impl AxisWords {
@@ -263,6 +268,10 @@ impl AxisWords {
             nondominant: id("nondominant"),
             female: id("female"),
             male: id("male"),
+            trimester: id("trimester"),
+            first: id("first"),
+            second: id("second"),
+            third: id("third"),
         }
     }
 }

@@ -114,7 +114,20 @@ impl Matcher<'_, '_, '_> {
         // Words the note need not write beside the match: the patient's sex, and the ones a side implies:
         // "dominant" the right, "nondominant" the left (hemiplegia and monoplegia with no dominance written near
         // the match), and the classification's "side" ("affecting right dominant side") either.
-        let super::AxisWords { right, left, side, dominant, nondominant, female, male, .. } = self.lex.axis;
+        let super::AxisWords {
+            right,
+            left,
+            side,
+            dominant,
+            nondominant,
+            female,
+            male,
+            trimester,
+            first,
+            second,
+            third,
+            ..
+        } = self.lex.axis;
         let dominance_said = || {
             (from..to).any(|p| {
                 self.clause[p] == clause
@@ -131,6 +144,18 @@ impl Matcher<'_, '_, '_> {
             }
             if is(side) {
                 return has(right) || has(left);
+            }
+            // The trimester, from the gestational age the note writes (Guidelines I.C.15.a.3): "pre-eclampsia at 34
+            // weeks" is O14.93 "..., third trimester". A trimester written beside the match is read as written.
+            let trimester_said = || {
+                (from..to).any(|p| self.clause[p] == clause && self.words_at(p).iter().any(|x| Some(*x) == trimester))
+            };
+            if is(trimester) {
+                return self.trimester().is_some() && !trimester_said();
+            }
+            if has(trimester) && (is(first) || is(second) || is(third)) {
+                let ordinal = [first, second, third].iter().position(|&o| is(o)).map(|k| k as u8 + 1);
+                return self.trimester() == ordinal && !trimester_said();
             }
             ((is(dominant) && has(right)) || (is(nondominant) && has(left))) && !dominance_said()
         };
@@ -254,9 +279,55 @@ impl Matcher<'_, '_, '_> {
         match (best, default, fallback) {
             (Some((n, id, found)), _, _) => Some((id, found, n as u16)),
             (None, Some((_, _, _, id)), _) => Some((id, Vec::new(), 0)),
-            (None, None, Some((_, _, id))) => Some((id, Vec::new(), 0)),
+            (None, None, Some((_, _, id))) => Some(self.sibling_on_axis(id, positions).unwrap_or((id, Vec::new(), 0))),
             (None, None, None) => None,
         }
+    }
+
+    /// For the leaf `refine` falls back on when every code below adds a word the note does not write (it is
+    /// unspecified on one axis and stands in on the others: O24.419 "Gestational diabetes mellitus in pregnancy,
+    /// unspecified control" for "gestational diabetes"), the sibling on that axis whose own further words the note
+    /// writes beside the match: "Gestational diabetes, diet controlled" is O24.410. `None` when it writes none.
+    fn sibling_on_axis(&self, leaf: CodeId, positions: &[u32]) -> Option<Refined> {
+        let code = self.codes.code(leaf);
+        let stem = &code.description[..code.description.rfind(", unspecified")?];
+        let own = &self.lex.code_words[leaf as usize];
+        let (lo, hi) = (positions[0] as usize, *positions.last()? as usize);
+        let (from, to) = (lo.saturating_sub(REFINE_WINDOW), (hi + REFINE_WINDOW + 1).min(self.len()));
+        let at = |w: u32| {
+            (from..to)
+                .filter(|&p| self.clause[p] == self.clause[lo] && self.words_at(p).contains(&w))
+                .min_by_key(|&p| p.abs_diff(lo).min(p.abs_diff(hi)))
+        };
+        let mut best: Option<Refined> = None;
+        for &id in &self.codes.code(code.parent?).children {
+            let d = &self.codes.code(id).description;
+            if id == leaf || !d.starts_with(stem) || !d[stem.len()..].starts_with(',') || !self.is_coding_leaf(id) {
+                continue;
+            }
+            // A side is read by `refine` itself, which also checks whose side it is ("right hip surgery, hearing
+            // loss" is no right ear).
+            let axis = self.lex.axis;
+            let sided = [axis.right, axis.left, axis.bilateral, axis.side];
+            if self.lex.code_words[id as usize]
+                .iter()
+                .any(|w| own.binary_search(w).is_err() && sided.contains(&Some(*w)))
+            {
+                continue;
+            }
+            let mut found = Vec::new();
+            for &w in self.lex.code_words[id as usize].iter().filter(|w| own.binary_search(w).is_err()) {
+                match at(w) {
+                    Some(p) => found.push(p as u32),
+                    None => break,
+                }
+            }
+            let added = self.lex.code_words[id as usize].iter().filter(|w| own.binary_search(w).is_err()).count();
+            if !found.is_empty() && found.len() == added && best.as_ref().is_none_or(|b| usize::from(b.2) < added) {
+                best = Some((id, found, added as u16));
+            }
+        }
+        best
     }
 
     /// For a leaf the classification calls unspecified on one axis ("Impacted cerumen, unspecified ear", "Major

@@ -39,6 +39,24 @@ const ROWS: &[Row] = &[
     ("type 2 diabetes with hyperglycemia", &["E11.65"], &["E11.9"]),
     ("type 1 diabetes mellitus", &["E10.9"], &["E11.9"]),
     ("DM2 with diabetic polyneuropathy", &["E11.42"], &["E11.9"]),
+    // Pregnancy (Chapter 15): the control of gestational diabetes, the trimester written or read from the
+    // gestational age (Guidelines I.C.15.a.3: 14 weeks 0 days begins the second, 28 weeks 0 days the third).
+    ("Gestational diabetes, diet controlled.", &["O24.410"], &["O24.419"]),
+    ("Anemia in pregnancy, second trimester.", &["O99.012"], &["O99.019"]),
+    ("G2P1 at 24 weeks gestation. Anemia in pregnancy.", &["O99.012"], &["O99.019", "O99.013"]),
+    ("G1P0 at 13 weeks gestation. Anemia in pregnancy.", &["O99.011"], &["O99.012"]),
+    ("Preeclampsia at 34 weeks gestation.", &["O14.93", "Z3A.34"], &["O14.90"]),
+    ("G2P1 at 24 weeks gestation. Anemia in pregnancy, third trimester.", &["O99.013"], &["O99.012"]),
+    ("Pregnant at 30 weeks, seen at 12 weeks for the dating scan. Gestational hypertension.", &["O13.3"], &["O13.1"]),
+    ("Infant born at 30 weeks gestation. Anemia in pregnancy.", &["O99.019"], &["O99.013"]),
+    (
+        "Previous pregnancy delivered at 39 weeks. Now pregnant at 20 weeks. Anemia in pregnancy.",
+        &["O99.012"],
+        &["O99.013"],
+    ),
+    ("Hyperemesis gravidarum.", &["O21.0"], &[]),
+    ("Hyperemesis gravidarum with dehydration.", &["O21.1"], &["O21.0"]),
+    ("Vomiting and hyperemesis of 4 days duration.", &[], &["O21.0"]),
     // Lungs.
     ("COPD exacerbation", &["J44.1"], &["J44.9"]),
     ("COPD", &["J44.9"], &[]),
