@@ -403,7 +403,9 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                 expansion[p] = Some(&lex.spread_words);
             }
         }
-        // Words after "without" name what is absent ("diabetes without complications"): they support nothing.
+        // Words after "without" name what is absent ("diabetes without complications"): they support nothing. So
+        // does the one word after "not" ("migraine without aura, not intractable"); a longer "not" clause ("had
+        // not had fever") is left to assertion, which reports the mention as negated.
         let mut absent = false;
         self.word_off.push(0);
         for p in 0..n {
@@ -415,7 +417,8 @@ impl<'l, 'd, 'a> Matcher<'l, 'd, 'a> {
                 "with" | "and" | "but" => absent = false,
                 _ => {}
             }
-            if absent {
+            let not_before = p > 0 && self.segment[p] == self.segment[p - 1] && self.doc.norm(self.tok[p - 1]) == "not";
+            if absent || not_before {
                 self.expanded.push(false);
                 self.word_off.push(self.words.len() as u32);
                 continue;

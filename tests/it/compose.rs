@@ -57,6 +57,10 @@ const ROWS: &[Row] = &[
     ("Hyperemesis gravidarum.", &["O21.0"], &[]),
     ("Hyperemesis gravidarum with dehydration.", &["O21.1"], &["O21.0"]),
     ("Vomiting and hyperemesis of 4 days duration.", &[], &["O21.0"]),
+    // "Not" makes the one word after it absent; chronic migraine is without aura.
+    ("Migraine without aura, not intractable.", &["G43.009"], &["G43.019"]),
+    ("Migraine without aura, intractable.", &["G43.019"], &["G43.009"]),
+    ("Chronic migraine without aura, not intractable.", &["G43.709"], &["G43.009", "G43.019", "G43.719"]),
     // Lungs.
     ("COPD exacerbation", &["J44.1"], &["J44.9"]),
     ("COPD", &["J44.9"], &[]),
