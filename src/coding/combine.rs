@@ -7,7 +7,8 @@
 //!   supported when another coded condition's terms contain those words (N18.32 "Chronic kidney disease, stage
 //!   3b"). Residual "other" and "unspecified complication" children are never chosen this way.
 //! * **Rules written from the guidelines** (`models/coding/combinations.tsv`): hypertension with heart disease
-//!   and/or CKD (I11, I12, I13), COPD with a lower respiratory infection (J44.0).
+//!   and/or CKD (I11, I12, I13), COPD with a lower respiratory infection (J44.0), valve stenosis with
+//!   insufficiency (I35.2), anemia with CKD (D63.1, the Index's "Anemia, in (due to) (with) chronic kidney disease").
 //!
 //! A component either stays beside the combination (the combination's "use additional code" note asks for it,
 //! or the rule lists it: N18.x with E11.22 or I12.9) or is replaced by it (G62.9 inside E11.42).

@@ -812,6 +812,26 @@ const ROWS: &[Row] = &[
         not & ["E11.9", "I10"],
         excluded & [("E11.9", "combination"), ("I10", "combination")]
     ),
+    // Anemia with CKD is D63.1, the CKD coded beside it (I.A.15; Index: Anemia, in (due to) (with) chronic kidney
+    // disease); a named anemia is not anemia NOS.
+    row!(
+        "Chronic kidney disease stage 4 with anemia.",
+        O,
+        codes & ["N18.4", "D63.1"],
+        not & ["D64.9"],
+        excluded & [("D64.9", "combination")]
+    ),
+    row!(
+        "Hypertension. CKD 3a. Anemia.",
+        O,
+        codes & ["I12.9", "N18.31", "D63.1"],
+        not & ["D64.9", "I10"],
+        excluded & []
+    ),
+    row!("CKD stage 3b. Iron deficiency anemia.", O, codes & ["N18.32", "D50.9"], not & ["D63.1"], excluded & []),
+    // Influenza with pneumonia is one code; COVID-19 infection is no unspecified infection beside it.
+    row!("Influenza A with pneumonia.", O, codes & ["J10.00"], not & ["J10.1", "J18.9"], excluded & []),
+    row!("COVID-19 infection.", O, codes & ["U07.1"], not & ["B99.9"], excluded & []),
     // Valve stenosis with insufficiency, written apart, is one code (the Index's "with").
     row!(
         "Severe aortic valve stenosis along with moderate aortic insufficiency.",
