@@ -665,9 +665,24 @@ fn less_specific(cx: &NoteContext<'_, '_>, candidates: &mut [Candidate]) {
                             && (n.refers_to(&code.code) || n.refers_to(&other.code))
                     },
                 );
-            b != a && !gone.contains(&b) && same_kind && !paired && sets(candidates[b].code).iter().any(|theirs| {
-                mine.iter().any(|m| m.len() < theirs.len() && m.iter().all(|w| theirs.binary_search(w).is_ok()))
-            })
+            // Or the same words read twice: the more specific code of the same category was read from words that
+            // all lie inside the general reading's ("Type 2 diabetes with diabetic peripheral neuropathy" is
+            // E11.42 from "diabetic peripheral neuropathy", not also E11.40 "... neuropathy, unspecified").
+            let within = || {
+                other.code.get(..3) == code.code.get(..3)
+                    && lower.contains("unspecified")
+                    && !other.description.to_ascii_lowercase().contains("unspecified")
+                    && candidates[b].mentions.iter().all(|mb| {
+                        candidates[a].mentions.iter().any(|ma| ma.tokens.0 <= mb.tokens.0 && mb.tokens.1 <= ma.tokens.1)
+                    })
+            };
+            b != a
+                && !gone.contains(&b)
+                && same_kind
+                && !paired
+                && (sets(candidates[b].code).iter().any(|theirs| {
+                    mine.iter().any(|m| m.len() < theirs.len() && m.iter().all(|w| theirs.binary_search(w).is_ok()))
+                }) || (candidates[b].is_live() && within()))
         });
         if let Some(b) = by {
             let better = cx.codes.code(candidates[b].code).code.clone();

@@ -812,6 +812,14 @@ const ROWS: &[Row] = &[
         not & ["E11.9", "I10"],
         excluded & [("E11.9", "combination"), ("I10", "combination")]
     ),
+    // The same words read twice: the specific code read from words inside the unspecified reading's.
+    row!(
+        "Type 2 diabetes with diabetic peripheral neuropathy.",
+        O,
+        codes & ["E11.42"],
+        not & ["E11.40"],
+        excluded & [("E11.40", "less_specific")]
+    ),
     // Anemia with CKD is D63.1, the CKD coded beside it (I.A.15; Index: Anemia, in (due to) (with) chronic kidney
     // disease); a named anemia is not anemia NOS.
     row!(
