@@ -5,7 +5,8 @@
 //!   the note give the diabetes category's "with" code. Read from the code set: the children of each diabetes
 //!   category whose description adds words ("Type 2 diabetes mellitus with diabetic chronic kidney disease"),
 //!   supported when another coded condition's terms contain those words (N18.32 "Chronic kidney disease, stage
-//!   3b"). Residual "other" and "unspecified complication" children are never chosen this way.
+//!   3b"). Residual "other" and "unspecified complication" children are never chosen this way. A complication
+//!   named without the type ("diabetic CKD", "DKA") is type 2 unless the note documents another type elsewhere.
 //! * **Rules written from the guidelines** (`models/coding/combinations.tsv`): hypertension with heart disease
 //!   and/or CKD (I11, I12, I13), COPD with a lower respiratory infection (J44.0), valve stenosis with
 //!   insufficiency (I35.2), anemia with CKD (D63.1, the Index's "Anemia, in (due to) (with) chronic kidney disease").
@@ -165,6 +166,7 @@ fn push_combination(
 /// ("CKD 3b", an abbreviation), any of them does.
 fn diabetes(codes: &CodeSet, lexicon: &Lexicon, doc: &Document<'_>, candidates: &mut Vec<Candidate>) {
     let is_diabetes = |code: &str| ("E08".."E14").contains(&&code[..3]);
+    adopt_documented_type(codes, doc, candidates);
     if !candidates.iter().any(|c| c.is_live() && is_diabetes(&codes.code(c.code).code)) {
         return;
     }
@@ -282,6 +284,51 @@ fn diabetes(codes: &CodeSet, lexicon: &Lexicon, doc: &Document<'_>, candidates: 
         if let Some((_, with)) = live_with.iter().find(|(category, _)| *category == d.code[..3]) {
             c.set_aside(Reason::Combination, format!("the diabetes is coded by {with}, which names its complication"));
         }
+    }
+}
+
+/// A diabetic complication named without the diabetes type ("diabetic CKD", "DKA") is read as type 2, the
+/// default when the type is not documented (Guidelines I.C.4.a.2). When the note documents one other type
+/// elsewhere ("Type 1 diabetes. Diabetic nephropathy."), the complication is that type's: E10.21, not E11.21 beside an
+/// E10.9 that Excludes1 would then drop.
+fn adopt_documented_type(codes: &CodeSet, doc: &Document<'_>, candidates: &mut Vec<Candidate>) {
+    const OTHER_TYPES: &[&str] = &["E08", "E09", "E10", "E13"];
+    // Words that write a type (or its abbreviation) in the evidence itself.
+    const TYPE_WORDS: &[&str] = &["type", "2", "ii", "t2dm", "t2d", "dm2", "dmii", "niddm", "t2", "adult"];
+    let category = |c: &Candidate| codes.code(c.code).code[..3].to_string();
+    let mut documented: Vec<String> =
+        candidates.iter().filter(|c| c.is_live()).map(category).filter(|k| OTHER_TYPES.contains(&k.as_str())).collect();
+    documented.sort();
+    documented.dedup();
+    let [other] = documented.as_slice() else { return };
+    let untyped =
+        |c: &Candidate| c.mentions.iter().all(|m| (m.tokens.0..m.tokens.1).all(|t| !TYPE_WORDS.contains(&doc.norm(t))));
+    let mut i = 0;
+    while i < candidates.len() {
+        let c = &candidates[i];
+        let code = codes.code(c.code);
+        let target = format!("{other}{}", &code.code[3..]);
+        let adopt = c.is_live() && code.code.starts_with("E11") && untyped(c);
+        match codes.id_of(&target).filter(|&t| adopt && codes.code(t).billable) {
+            Some(t) => {
+                let why = format!(
+                    "; the note documents the diabetes as {other} elsewhere, so {target} rather than {} (type 2 is \
+                     the default only when no type is documented, Guidelines I.C.4.a.2)",
+                    code.code
+                );
+                if let Some(j) = candidates.iter().position(|d| d.code == t && d.is_live()) {
+                    let moved = candidates.remove(i);
+                    let j = if j > i { j - 1 } else { j };
+                    candidates[j].mentions.extend(moved.mentions);
+                    candidates[j].mentions.sort_by_key(|m| m.tokens.0);
+                    continue;
+                }
+                candidates[i].code = t;
+                candidates[i].rationale.push_str(&why);
+            }
+            None => {}
+        }
+        i += 1;
     }
 }
 

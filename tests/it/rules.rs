@@ -812,6 +812,18 @@ const ROWS: &[Row] = &[
         not & ["E11.9", "I10"],
         excluded & [("E11.9", "combination"), ("I10", "combination")]
     ),
+    // A complication named without the diabetes type takes the type the note documents (I.C.4.a.2: type 2 only
+    // when none is).
+    row!(
+        "Type 1 diabetes. Diabetic nephropathy.",
+        O,
+        codes & ["E10.21"],
+        not & ["E11.21", "E10.9"],
+        excluded & [("E10.9", "combination")]
+    ),
+    row!("DKA. History of type 1 diabetes since childhood.", I, codes & ["E10.10"], not & ["E11.10"], excluded & []),
+    row!("Diabetic ketoacidosis in type 1 diabetes.", I, codes & ["E10.10"], not & ["E11.10"], excluded & []),
+    row!("Diabetic ketoacidosis.", I, codes & ["E11.10"], not & ["E10.10"], excluded & []),
     // The same words read twice: the specific code read from words inside the unspecified reading's.
     row!(
         "Type 2 diabetes with diabetic peripheral neuropathy.",
