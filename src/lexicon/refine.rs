@@ -262,13 +262,21 @@ impl Matcher<'_, '_, '_> {
                     .filter(|w| (from..to).any(|p| self.clause[p] == clause && self.words_at(p).contains(w)))
                     .count()
             };
+            // Then the code whose words lie nearer the match: "left MCA stroke with right hemiparesis" is the right
+            // side's G81.91; the "left" belongs to the artery.
+            let distance = |at: &[u32]| -> usize {
+                at.iter().map(|&p| (p as usize).abs_diff(lo).min((p as usize).abs_diff(hi))).sum()
+            };
             let better = match &best {
                 None => true,
-                Some((n, b, _)) => {
+                Some((n, b, theirs_at)) => {
                     extra.len() > *n
                         || (extra.len() == *n && {
                             let (mine, theirs) = (rank(id), rank(*b));
-                            mine < theirs || (mine == theirs && written(id) > written(*b))
+                            let (w_mine, w_theirs) = (written(id), written(*b));
+                            mine < theirs
+                                || (mine == theirs && w_mine > w_theirs)
+                                || (mine == theirs && w_mine == w_theirs && distance(&found) < distance(theirs_at))
                         })
                 }
             };

@@ -61,6 +61,9 @@ const ROWS: &[Row] = &[
     ("Migraine without aura, not intractable.", &["G43.009"], &["G43.019"]),
     ("Migraine without aura, intractable.", &["G43.019"], &["G43.009"]),
     ("Chronic migraine without aura, not intractable.", &["G43.709"], &["G43.009", "G43.019", "G43.719"]),
+    // The side nearest the condition: the "left" of the artery is not the hemiparesis's.
+    ("Left MCA stroke with right hemiparesis.", &["G81.91"], &["G81.94", "G81.92"]),
+    ("Right MCA stroke with left hemiparesis.", &["G81.94"], &["G81.91"]),
     // Lungs.
     ("COPD exacerbation", &["J44.1"], &["J44.9"]),
     ("COPD", &["J44.9"], &[]),
