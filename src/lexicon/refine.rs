@@ -82,7 +82,7 @@ impl Matcher<'_, '_, '_> {
         // When every code below adds a word, the one the classification calls unspecified on one axis
         // ("... of unspecified female breast") or the one that includes the condition NOS stands in for it: under
         // a subcategory whose inclusion term is the condition NOS first, then with the fewest additions.
-        let mut fallback: Option<(u8, usize, CodeId)> = None;
+        let mut fallback: Option<(u8, u8, usize, CodeId)> = None;
         let mut leaves: Vec<CodeId> = Vec::new();
         let mut stack: Vec<CodeId> = self.codes.code(node).children.clone();
         while let Some(id) = stack.pop() {
@@ -185,7 +185,13 @@ impl Matcher<'_, '_, '_> {
             // The code the classification calls unspecified, or one whose inclusion term is its category's
             // condition NOS ("Staphylococcus aureus infection NOS" at B95.61).
             if unspecified || self.lex.category_nos[id as usize] {
-                let key = (u8::from(!self.under_nos(id, node)), extra.len(), id);
+                // A leaf that says "unspecified" more often than the node it refines is unspecified on the axis it
+                // adds (J96.90 "Respiratory failure, unspecified, unspecified whether with hypoxia or hypercapnia"
+                // under J96.9 "Respiratory failure, unspecified"), where J96.91 "... unspecified with hypoxia" adds
+                // the hypoxia the note does not write.
+                let count = |d: &str| d.to_ascii_lowercase().matches("unspecified").count();
+                let on_its_axis = count(&code.description) > count(&self.codes.code(node).description);
+                let key = (u8::from(!self.under_nos(id, node)), u8::from(!on_its_axis), extra.len(), id);
                 if fallback.is_none_or(|f| key < f) {
                     fallback = Some(key);
                 }
@@ -287,7 +293,9 @@ impl Matcher<'_, '_, '_> {
         match (best, default, fallback) {
             (Some((n, id, found)), _, _) => Some((id, found, n as u16)),
             (None, Some((_, _, _, id)), _) => Some((id, Vec::new(), 0)),
-            (None, None, Some((_, _, id))) => Some(self.sibling_on_axis(id, positions).unwrap_or((id, Vec::new(), 0))),
+            (None, None, Some((_, _, _, id))) => {
+                Some(self.sibling_on_axis(id, positions).unwrap_or((id, Vec::new(), 0)))
+            }
             (None, None, None) => None,
         }
     }

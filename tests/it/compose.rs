@@ -64,6 +64,12 @@ const ROWS: &[Row] = &[
     // The side nearest the condition: the "left" of the artery is not the hemiparesis's.
     ("Left MCA stroke with right hemiparesis.", &["G81.91"], &["G81.94", "G81.92"]),
     ("Right MCA stroke with left hemiparesis.", &["G81.94"], &["G81.91"]),
+    // Respiratory failure: the lexicon names the category, so "with hypoxia" written after it refines it.
+    ("Acute respiratory failure with hypoxia.", &["J96.01"], &["J96.00", "J96.90"]),
+    ("Chronic respiratory failure with hypoxia.", &["J96.11"], &["J96.10", "J96.90"]),
+    ("Respiratory failure with hypercapnia.", &["J96.92"], &["J96.90"]),
+    ("Acute respiratory failure.", &["J96.00"], &["J96.01"]),
+    ("Respiratory failure.", &["J96.90"], &["J96.91"]),
     // Lungs.
     ("COPD exacerbation", &["J44.1"], &["J44.9"]),
     ("COPD", &["J44.9"], &[]),
