@@ -812,6 +812,11 @@ const ROWS: &[Row] = &[
         not & ["E11.9", "I10"],
         excluded & [("E11.9", "combination"), ("I10", "combination")]
     ),
+    // Overdoses: no intent written is accidental (I.C.19.e.5.b); a written intent is not read as accidental.
+    row!("Opioid overdose.", E, codes & ["T40.2X1A"], not & ["T40.2X5A"], excluded & []),
+    row!("Heroin overdose.", E, codes & ["T40.1X1A"], not & [], excluded & []),
+    row!("Acetaminophen overdose.", E, codes & ["T39.1X1A"], not & ["T39.1X5A"], excluded & []),
+    row!("Intentional acetaminophen overdose.", E, codes & [], not & ["T39.1X1A"], excluded & []),
     // A complication named without the diabetes type takes the type the note documents (I.C.4.a.2: type 2 only
     // when none is).
     row!(
