@@ -1,6 +1,6 @@
 //! Combination codes: one code for two conditions, where the classification presumes the link ("with").
 //!
-//! Two sources:
+//! Three sources:
 //! * **Diabetes** (Official Guidelines I.A.15): a diabetes code and a condition listed under "with" anywhere in
 //!   the note give the diabetes category's "with" code. Read from the code set: the children of each diabetes
 //!   category whose description adds words ("Type 2 diabetes mellitus with diabetic chronic kidney disease"),
@@ -10,6 +10,8 @@
 //! * **Rules written from the guidelines** (`models/coding/combinations.tsv`): hypertension with heart disease
 //!   and/or CKD (I11, I12, I13), COPD with a lower respiratory infection (J44.0), valve stenosis with
 //!   insufficiency (I35.2), anemia with CKD (D63.1, the Index's "Anemia, in (due to) (with) chronic kidney disease").
+//! * **Severe sepsis** (I.C.1.d): R65.2- with the systemic infection coded first (A41.9 when none is), and R65.20 for
+//!   a sepsis written as severe.
 //!
 //! A component either stays beside the combination (the combination's "use additional code" note asks for it,
 //! or the rule lists it: N18.x with E11.22 or I12.9) or is replaced by it (G62.9 inside E11.42).
@@ -89,6 +91,7 @@ pub fn apply(
 ) {
     diabetes(codes, lexicon, doc, candidates);
     insulin_use(codes, doc, candidates);
+    sepsis(codes, doc, candidates);
     for rule in rules {
         loop {
             let live: Vec<usize> = (0..candidates.len()).filter(|&i| candidates[i].is_live()).collect();
@@ -329,6 +332,46 @@ fn adopt_documented_type(codes: &CodeSet, doc: &Document<'_>, candidates: &mut V
             None => {}
         }
         i += 1;
+    }
+}
+
+/// Severe sepsis is two codes (Guidelines I.C.1.d.1.a and d.4): the systemic infection first, then R65.2-. Septic
+/// shock or severe sepsis with no systemic infection coded gets A41.9, the sepsis of an unspecified organism
+/// ("Septic shock due to pneumonia" is A41.9, R65.21, J18.9); a systemic infection read with "severe" before its
+/// "sepsis" gets R65.20 ("Severe sepsis due to E. coli" is A41.51 and R65.20).
+fn sepsis(codes: &CodeSet, doc: &Document<'_>, candidates: &mut Vec<Candidate>) {
+    const SYSTEMIC: &[&str] = &[
+        "A40", "A41", "A02.1", "A22.7", "A26.7", "A32.7", "A39.2", "A39.3", "A39.4", "A42.7", "A54.86", "B37.7", "O85",
+        "P36", "T81.44",
+    ];
+    let is_systemic = |c: &Candidate| SYSTEMIC.iter().any(|p| codes.code(c.code).code.starts_with(p));
+    let severe = |c: &Candidate| codes.code(c.code).code.starts_with("R65.2");
+    let live = |f: &dyn Fn(&Candidate) -> bool| candidates.iter().filter(|c| c.is_live() && f(c)).count();
+    if live(&severe) > 0 && live(&is_systemic) == 0 {
+        let Some(a419) = codes.id_of("A41.9") else { return };
+        let shock = candidates.iter().find(|c| c.is_live() && severe(c)).expect("counted above");
+        let (code, mentions) = (codes.code(shock.code).code.clone(), shock.mentions.clone());
+        let rationale = format!(
+            "the systemic infection of {code}, coded first (Guidelines I.C.1.d.4); no organism is documented, so \
+             sepsis of an unspecified organism"
+        );
+        candidates.push(Candidate::new(a419, mentions, Rule::Combination, rationale));
+        return;
+    }
+    if live(&severe) == 0 {
+        let written_severe = |c: &Candidate| {
+            c.mentions
+                .iter()
+                .any(|m| m.tokens.0 > 0 && doc.norm(m.tokens.0 - 1) == "severe" && doc.norm(m.tokens.0) == "sepsis")
+        };
+        let found = candidates.iter().find(|c| c.is_live() && is_systemic(c) && written_severe(c));
+        if let (Some(c), Some(r6520)) = (found, codes.id_of("R65.20")) {
+            let code = codes.code(c.code).code.clone();
+            let mentions = c.mentions.clone();
+            let rationale =
+                format!("severe sepsis: {code} for the infection, and R65.20 after it (Guidelines I.C.1.d.1.a)");
+            candidates.push(Candidate::new(r6520, mentions, Rule::Combination, rationale));
+        }
     }
 }
 

@@ -812,6 +812,17 @@ const ROWS: &[Row] = &[
         not & ["E11.9", "I10"],
         excluded & [("E11.9", "combination"), ("I10", "combination")]
     ),
+    // Severe sepsis is the systemic infection first, then R65.2- (I.C.1.d.1.a, d.4).
+    row!("Septic shock due to pneumonia.", I, codes & ["A41.9", "R65.21", "J18.9"], not & [], excluded & []),
+    row!(
+        "Severe sepsis due to E. coli pyelonephritis.",
+        I,
+        codes & ["A41.51", "R65.20"],
+        not & ["A41.9"],
+        excluded & []
+    ),
+    row!("Sepsis due to MRSA with septic shock.", I, codes & ["A41.02", "R65.21"], not & ["A41.9"], excluded & []),
+    row!("Sepsis.", I, codes & ["A41.9"], not & ["R65.20"], excluded & []),
     // Overdoses: no intent written is accidental (I.C.19.e.5.b); a written intent is not read as accidental.
     row!("Opioid overdose.", E, codes & ["T40.2X1A"], not & ["T40.2X5A"], excluded & []),
     row!("Heroin overdose.", E, codes & ["T40.1X1A"], not & [], excluded & []),
