@@ -70,6 +70,12 @@ const ROWS: &[Row] = &[
     ("Respiratory failure with hypercapnia.", &["J96.92"], &["J96.90"]),
     ("Acute respiratory failure.", &["J96.00"], &["J96.01"]),
     ("Respiratory failure.", &["J96.90"], &["J96.91"]),
+    // Cellulitis of the hand or foot is the limb's (Index: Cellulitis, hand - see Cellulitis, upper limb).
+    ("Cellulitis of the right hand.", &["L03.113"], &["L03.90"]),
+    ("Cellulitis of the left foot.", &["L03.116"], &["L03.90"]),
+    // Delirium due to a named condition is F05; delirium NOS R41.0.
+    ("Delirium due to urinary tract infection.", &["F05", "N39.0"], &["R41.0"]),
+    ("Delirium secondary to alcohol withdrawal.", &["F10.231"], &["F05"]),
     // Lungs.
     ("COPD exacerbation", &["J44.1"], &["J44.9"]),
     ("COPD", &["J44.9"], &[]),
