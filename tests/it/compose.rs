@@ -76,6 +76,9 @@ const ROWS: &[Row] = &[
     // Delirium due to a named condition is F05; delirium NOS R41.0.
     ("Delirium due to urinary tract infection.", &["F05", "N39.0"], &["R41.0"]),
     ("Delirium secondary to alcohol withdrawal.", &["F10.231"], &["F05"]),
+    // A bleeding ulcer is the ulcer with hemorrhage.
+    ("Bleeding duodenal ulcer.", &["K26.4"], &["K26.9", "R58"]),
+    ("Upper GI bleed from duodenal ulcer.", &["K26.4"], &["K26.9"]),
     // Lungs.
     ("COPD exacerbation", &["J44.1"], &["J44.9"]),
     ("COPD", &["J44.9"], &[]),
