@@ -812,6 +812,14 @@ const ROWS: &[Row] = &[
         not & ["E11.9", "I10"],
         excluded & [("E11.9", "combination"), ("I10", "combination")]
     ),
+    // A type 2 MI described as NSTEMI is I21.A1 only (I.C.9.e.5).
+    row!(
+        "NSTEMI, type 2 myocardial infarction due to demand ischemia.",
+        I,
+        codes & ["I21.A1"],
+        not & ["I21.4"],
+        excluded & [("I21.4", "less_specific")]
+    ),
     // Severe sepsis is the systemic infection first, then R65.2- (I.C.1.d.1.a, d.4).
     row!("Septic shock due to pneumonia.", I, codes & ["A41.9", "R65.21", "J18.9"], not & [], excluded & []),
     row!(
