@@ -9,7 +9,9 @@
 //!   named without the type ("diabetic CKD", "DKA") is type 2 unless the note documents another type elsewhere.
 //! * **Rules written from the guidelines** (`models/coding/combinations.tsv`): hypertension with heart disease
 //!   and/or CKD (I11, I12, I13), COPD with a lower respiratory infection (J44.0), valve stenosis with
-//!   insufficiency (I35.2), anemia with CKD (D63.1, the Index's "Anemia, in (due to) (with) chronic kidney disease").
+//!   insufficiency (I35.2), and anemia with CKD (D63.1), which the classification does not presume: that row
+//!   (`linked`) applies only when one sentence writes the two with a linking word between them ("CKD stage 4 with
+//!   anemia"); written apart, the CDI gap asks the provider (`models/cdi/links.toml`).
 //! * **Severe sepsis** (I.C.1.d): R65.2- with the systemic infection coded first (A41.9 when none is), and R65.20 for
 //!   a sepsis written as severe.
 //!
@@ -28,6 +30,23 @@ pub struct CombinationRule {
     combination: CodeId,
     keep: Vec<CodeRef>,
     why: String,
+    /// Only when the note writes the link: the components in one sentence with a linking word between them
+    /// ("CKD stage 4 with anemia", "anemia due to CKD"); a fifth column `linked`.
+    linked: bool,
+}
+
+/// Words that state a link between two conditions written in one sentence.
+const LINK_WORDS: &[&str] = &["with", "due", "secondary", "from", "of", "in", "caused", "because", "related"];
+
+/// Whether some mention of `a` and some mention of `b` share a sentence with a linking word between them.
+fn written_link(doc: &Document<'_>, a: &Candidate, b: &Candidate) -> bool {
+    a.mentions.iter().any(|ma| {
+        b.mentions.iter().any(|mb| {
+            let (first, second) = if ma.tokens.0 <= mb.tokens.0 { (ma, mb) } else { (mb, ma) };
+            doc.sentence_index(first.tokens.0) == doc.sentence_index(second.tokens.0)
+                && (first.tokens.1..second.tokens.0).any(|t| LINK_WORDS.contains(&doc.norm(t)))
+        })
+    })
 }
 
 pub fn parse_rules(file: &str, text: &str, codes: &CodeSet) -> Result<Vec<CombinationRule>, BuildError> {
@@ -38,8 +57,8 @@ pub fn parse_rules(file: &str, text: &str, codes: &CodeSet) -> Result<Vec<Combin
         }
         let bad = |reason: String| BuildError::DataFile { file: file.into(), line: i + 1, reason };
         let cols: Vec<&str> = line.split('\t').collect();
-        if cols.len() != 4 {
-            return Err(bad("expected `components<TAB>combination<TAB>kept<TAB>rule`".into()));
+        if cols.len() != 4 && !(cols.len() == 5 && cols[4].trim() == "linked") {
+            return Err(bad("expected `components<TAB>combination<TAB>kept<TAB>rule[<TAB>linked]`".into()));
         }
         let components: Vec<Vec<CodeRef>> = cols[0].split(';').map(CodeRef::parse_all).collect();
         if components.len() < 2 || components.iter().any(Vec::is_empty) {
@@ -53,6 +72,7 @@ pub fn parse_rules(file: &str, text: &str, codes: &CodeSet) -> Result<Vec<Combin
             combination,
             keep: CodeRef::parse_all(cols[2]),
             why: cols[3].trim().to_string(),
+            linked: cols.len() == 5,
         });
     }
     Ok(rules)
@@ -98,10 +118,11 @@ pub fn apply(
             // One live candidate per component, each a different candidate.
             let mut chosen: Vec<usize> = Vec::new();
             for refs in &rule.components {
-                let found = live
-                    .iter()
-                    .copied()
-                    .find(|&i| !chosen.contains(&i) && covered(refs, &codes.code(candidates[i].code).code));
+                let found = live.iter().copied().find(|&i| {
+                    !chosen.contains(&i)
+                        && covered(refs, &codes.code(candidates[i].code).code)
+                        && (!rule.linked || chosen.iter().all(|&c| written_link(doc, &candidates[c], &candidates[i])))
+                });
                 match found {
                     Some(i) => chosen.push(i),
                     None => break,

@@ -856,8 +856,9 @@ const ROWS: &[Row] = &[
         not & ["E11.40"],
         excluded & [("E11.40", "less_specific")]
     ),
-    // Anemia with CKD is D63.1, the CKD coded beside it (I.A.15; Index: Anemia, in (due to) (with) chronic kidney
-    // disease); a named anemia is not anemia NOS.
+    // Anemia written with CKD is D63.1, the CKD coded beside it (Index: Anemia, in (due to) (with) chronic kidney
+    // disease); written apart, the link is the provider's to make (a CDI query, tests/it/cdi.rs); a named anemia is
+    // not anemia NOS.
     row!(
         "Chronic kidney disease stage 4 with anemia.",
         O,
@@ -868,8 +869,8 @@ const ROWS: &[Row] = &[
     row!(
         "Hypertension. CKD 3a. Anemia.",
         O,
-        codes & ["I12.9", "N18.31", "D63.1"],
-        not & ["D64.9", "I10"],
+        codes & ["I12.9", "N18.31", "D64.9"],
+        not & ["D63.1", "I10"],
         excluded & []
     ),
     row!("CKD stage 3b. Iron deficiency anemia.", O, codes & ["N18.32", "D50.9"], not & ["D63.1"], excluded & []),
