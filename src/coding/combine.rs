@@ -333,24 +333,21 @@ fn adopt_documented_type(codes: &CodeSet, doc: &Document<'_>, candidates: &mut V
         let code = codes.code(c.code);
         let target = format!("{other}{}", &code.code[3..]);
         let adopt = c.is_live() && code.code.starts_with("E11") && untyped(c);
-        match codes.id_of(&target).filter(|&t| adopt && codes.code(t).billable) {
-            Some(t) => {
-                let why = format!(
-                    "; the note documents the diabetes as {other} elsewhere, so {target} rather than {} (type 2 is \
-                     the default only when no type is documented, Guidelines I.C.4.a.2)",
-                    code.code
-                );
-                if let Some(j) = candidates.iter().position(|d| d.code == t && d.is_live()) {
-                    let moved = candidates.remove(i);
-                    let j = if j > i { j - 1 } else { j };
-                    candidates[j].mentions.extend(moved.mentions);
-                    candidates[j].mentions.sort_by_key(|m| m.tokens.0);
-                    continue;
-                }
-                candidates[i].code = t;
-                candidates[i].rationale.push_str(&why);
+        if let Some(t) = codes.id_of(&target).filter(|&t| adopt && codes.code(t).billable) {
+            if let Some(j) = candidates.iter().position(|d| d.code == t && d.is_live()) {
+                let moved = candidates.remove(i);
+                let j = if j > i { j - 1 } else { j };
+                candidates[j].mentions.extend(moved.mentions);
+                candidates[j].mentions.sort_by_key(|m| m.tokens.0);
+                continue;
             }
-            None => {}
+            let why = format!(
+                "; the note documents the diabetes as {other} elsewhere, so {target} rather than {} (type 2 is the \
+                 default only when no type is documented, Guidelines I.C.4.a.2)",
+                code.code
+            );
+            candidates[i].code = t;
+            candidates[i].rationale.push_str(&why);
         }
         i += 1;
     }
@@ -367,31 +364,31 @@ fn sepsis(codes: &CodeSet, doc: &Document<'_>, candidates: &mut Vec<Candidate>) 
     ];
     let is_systemic = |c: &Candidate| SYSTEMIC.iter().any(|p| codes.code(c.code).code.starts_with(p));
     let severe = |c: &Candidate| codes.code(c.code).code.starts_with("R65.2");
-    let live = |f: &dyn Fn(&Candidate) -> bool| candidates.iter().filter(|c| c.is_live() && f(c)).count();
-    if live(&severe) > 0 && live(&is_systemic) == 0 {
-        let Some(a419) = codes.id_of("A41.9") else { return };
-        let shock = candidates.iter().find(|c| c.is_live() && severe(c)).expect("counted above");
-        let (code, mentions) = (codes.code(shock.code).code.clone(), shock.mentions.clone());
-        let rationale = format!(
-            "the systemic infection of {code}, coded first (Guidelines I.C.1.d.4); no organism is documented, so \
-             sepsis of an unspecified organism"
-        );
-        candidates.push(Candidate::new(a419, mentions, Rule::Combination, rationale));
-        return;
-    }
-    if live(&severe) == 0 {
-        let written_severe = |c: &Candidate| {
-            c.mentions
-                .iter()
-                .any(|m| m.tokens.0 > 0 && doc.norm(m.tokens.0 - 1) == "severe" && doc.norm(m.tokens.0) == "sepsis")
-        };
-        let found = candidates.iter().find(|c| c.is_live() && is_systemic(c) && written_severe(c));
-        if let (Some(c), Some(r6520)) = (found, codes.id_of("R65.20")) {
-            let code = codes.code(c.code).code.clone();
-            let mentions = c.mentions.clone();
-            let rationale =
-                format!("severe sepsis: {code} for the infection, and R65.20 after it (Guidelines I.C.1.d.1.a)");
-            candidates.push(Candidate::new(r6520, mentions, Rule::Combination, rationale));
+    match candidates.iter().find(|c| c.is_live() && severe(c)) {
+        Some(shock) if !candidates.iter().any(|c| c.is_live() && is_systemic(c)) => {
+            let Some(a419) = codes.id_of("A41.9") else { return };
+            let (code, mentions) = (codes.code(shock.code).code.clone(), shock.mentions.clone());
+            let rationale = format!(
+                "the systemic infection of {code}, coded first (Guidelines I.C.1.d.4); no organism is documented, so \
+                 sepsis of an unspecified organism"
+            );
+            candidates.push(Candidate::new(a419, mentions, Rule::Combination, rationale));
+        }
+        Some(_) => {}
+        None => {
+            let written_severe = |c: &Candidate| {
+                c.mentions
+                    .iter()
+                    .any(|m| m.tokens.0 > 0 && doc.norm(m.tokens.0 - 1) == "severe" && doc.norm(m.tokens.0) == "sepsis")
+            };
+            let found = candidates.iter().find(|c| c.is_live() && is_systemic(c) && written_severe(c));
+            if let (Some(c), Some(r6520)) = (found, codes.id_of("R65.20")) {
+                let code = codes.code(c.code).code.clone();
+                let mentions = c.mentions.clone();
+                let rationale =
+                    format!("severe sepsis: {code} for the infection, and R65.20 after it (Guidelines I.C.1.d.1.a)");
+                candidates.push(Candidate::new(r6520, mentions, Rule::Combination, rationale));
+            }
         }
     }
 }

@@ -1063,25 +1063,21 @@ fn gestation_trimester(doc: &Document<'_>) -> Option<u8> {
         "prior",
         "last",
     ];
-    let n = doc.tokens().len();
     let mut weeks: Option<u32> = None;
-    let mut i = 0;
-    while i < n {
-        let sentence = doc.sentence_index(i);
-        let end = (i..n).find(|&j| doc.sentence_index(j) != sentence).unwrap_or(n);
-        let words: Vec<&str> = (i..end).map(|j| doc.norm(j)).collect();
-        if words.iter().any(|w| PREGNANCY.contains(w)) && !words.iter().any(|w| OTHER.contains(w)) {
-            for (k, w) in words.iter().enumerate() {
-                let next = words.get(k + 1).copied().unwrap_or("");
-                let after_hyphen = if next == "-" { words.get(k + 2).copied().unwrap_or("") } else { next };
-                if let Ok(v) = w.parse::<u32>() {
-                    if (1..=42).contains(&v) && WEEKS.contains(&after_hyphen) {
-                        weeks = weeks.max(Some(v));
-                    }
+    for sentence in doc.sentences() {
+        let words: Vec<&str> = (sentence.first..sentence.last).map(|j| doc.norm(j)).collect();
+        if !words.iter().any(|w| PREGNANCY.contains(w)) || words.iter().any(|w| OTHER.contains(w)) {
+            continue;
+        }
+        for (k, w) in words.iter().enumerate() {
+            let next = words.get(k + 1).copied().unwrap_or("");
+            let after_hyphen = if next == "-" { words.get(k + 2).copied().unwrap_or("") } else { next };
+            if let Ok(v) = w.parse::<u32>() {
+                if (1..=42).contains(&v) && WEEKS.contains(&after_hyphen) {
+                    weeks = weeks.max(Some(v));
                 }
             }
         }
-        i = end;
     }
     weeks.map(|w| match w {
         0..=13 => 1,

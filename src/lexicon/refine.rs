@@ -83,6 +83,7 @@ impl Matcher<'_, '_, '_> {
         // ("... of unspecified female breast") or the one that includes the condition NOS stands in for it: under
         // a subcategory whose inclusion term is the condition NOS first, then with the fewest additions.
         let mut fallback: Option<(u8, u8, usize, CodeId)> = None;
+        let node_unspecified = unspecified_count(&self.codes.code(node).description);
         let mut leaves: Vec<CodeId> = Vec::new();
         let mut stack: Vec<CodeId> = self.codes.code(node).children.clone();
         while let Some(id) = stack.pop() {
@@ -189,8 +190,7 @@ impl Matcher<'_, '_, '_> {
                 // adds (J96.90 "Respiratory failure, unspecified, unspecified whether with hypoxia or hypercapnia"
                 // under J96.9 "Respiratory failure, unspecified"), where J96.91 "... unspecified with hypoxia" adds
                 // the hypoxia the note does not write.
-                let count = |d: &str| d.to_ascii_lowercase().matches("unspecified").count();
-                let on_its_axis = count(&code.description) > count(&self.codes.code(node).description);
+                let on_its_axis = unspecified_count(&code.description) > node_unspecified;
                 let key = (u8::from(!self.under_nos(id, node)), u8::from(!on_its_axis), extra.len(), id);
                 if fallback.is_none_or(|f| key < f) {
                     fallback = Some(key);
@@ -315,32 +315,25 @@ impl Matcher<'_, '_, '_> {
                 .filter(|&p| self.clause[p] == self.clause[lo] && self.words_at(p).contains(&w))
                 .min_by_key(|&p| p.abs_diff(lo).min(p.abs_diff(hi)))
         };
+        // A side is read by `refine` itself, which also checks whose side it is ("right hip surgery, hearing loss" is
+        // no right ear).
+        let axis = self.lex.axis;
+        let sided = [axis.right, axis.left, axis.bilateral, axis.side];
         let mut best: Option<Refined> = None;
         for &id in &self.codes.code(code.parent?).children {
-            let d = &self.codes.code(id).description;
-            if id == leaf || !d.starts_with(stem) || !d[stem.len()..].starts_with(',') || !self.is_coding_leaf(id) {
+            if id == leaf || !on_axis_of(stem, &self.codes.code(id).description) || !self.is_coding_leaf(id) {
                 continue;
             }
-            // A side is read by `refine` itself, which also checks whose side it is ("right hip surgery, hearing
-            // loss" is no right ear).
-            let axis = self.lex.axis;
-            let sided = [axis.right, axis.left, axis.bilateral, axis.side];
-            if self.lex.code_words[id as usize]
-                .iter()
-                .any(|w| own.binary_search(w).is_err() && sided.contains(&Some(*w)))
-            {
+            let added: Vec<u32> =
+                self.lex.code_words[id as usize].iter().copied().filter(|w| own.binary_search(w).is_err()).collect();
+            if added.is_empty() || added.iter().any(|w| sided.contains(&Some(*w))) {
                 continue;
             }
-            let mut found = Vec::new();
-            for &w in self.lex.code_words[id as usize].iter().filter(|w| own.binary_search(w).is_err()) {
-                match at(w) {
-                    Some(p) => found.push(p as u32),
-                    None => break,
-                }
-            }
-            let added = self.lex.code_words[id as usize].iter().filter(|w| own.binary_search(w).is_err()).count();
-            if !found.is_empty() && found.len() == added && best.as_ref().is_none_or(|b| usize::from(b.2) < added) {
-                best = Some((id, found, added as u16));
+            let Some(found) = added.iter().map(|&w| at(w).map(|p| p as u32)).collect::<Option<Vec<u32>>>() else {
+                continue;
+            };
+            if best.as_ref().is_none_or(|b| usize::from(b.2) < added.len()) {
+                best = Some((id, found, added.len() as u16));
             }
         }
         best
@@ -379,10 +372,7 @@ impl Matcher<'_, '_, '_> {
         }
         // Refining from the parent scans all its codes: only when a sibling on the leaf's axis has a word the note
         // writes and the leaf lacks.
-        let on_axis = |id: CodeId| {
-            let d = &self.codes.code(id).description;
-            id != leaf && d.len() > stem.len() && d.starts_with(stem) && d[stem.len()..].starts_with(',')
-        };
+        let on_axis = |id: CodeId| id != leaf && on_axis_of(stem, &self.codes.code(id).description);
         let own = &self.lex.code_words[leaf as usize];
         let worth = self.codes.code(parent).children.iter().any(|&c| {
             on_axis(c) && self.lex.code_words[c as usize].iter().any(|w| own.binary_search(w).is_err() && written(w))
@@ -541,4 +531,15 @@ impl Matcher<'_, '_, '_> {
 /// Does `haystack` contain the ASCII `needle` (lower case), ignoring ASCII case? No allocation.
 fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
     haystack.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Whether a description names another value on the axis a leaf leaves unspecified: the leaf's description up to
+/// its ", unspecified ..." (`stem`), then a comma ("Impacted cerumen" + ", left ear").
+fn on_axis_of(stem: &str, description: &str) -> bool {
+    description.len() > stem.len() && description.starts_with(stem) && description[stem.len()..].starts_with(',')
+}
+
+/// How many times a description says "unspecified".
+fn unspecified_count(description: &str) -> usize {
+    description.to_ascii_lowercase().matches("unspecified").count()
 }
